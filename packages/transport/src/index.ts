@@ -1,1 +1,6 @@
-export {};
+export type {
+  HttpMethod,
+  Transport,
+  TransportRequest,
+  TransportResponse,
+} from "./types.js";
