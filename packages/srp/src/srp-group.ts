@@ -1,0 +1,142 @@
+import { SrpError } from "@proton/errors";
+
+import { modPow } from "./mod-pow.js";
+
+/** Byte length of every SRP integer on the wire: 2048 bits, little-endian. */
+export const SRP_LENGTH = 256;
+
+/** Bit length Proton requires of the modulus. */
+export const MODULUS_BITS = 2048;
+
+/** The generator g. N mod 8 == 3 makes 2 a quadratic non-residue, so it generates the whole group. */
+export const GENERATOR = 2n;
+
+/** Miller-Rabin rounds for (N-1)/2: a composite passes with probability at most 4^-20. */
+const PRIMALITY_ROUNDS = 20;
+
+const SMALL_PRIMES = [
+  3n,
+  5n,
+  7n,
+  11n,
+  13n,
+  17n,
+  19n,
+  23n,
+  29n,
+  31n,
+  37n,
+  41n,
+  43n,
+  47n,
+  53n,
+  59n,
+  61n,
+  67n,
+  71n,
+  73n,
+  79n,
+  83n,
+  89n,
+  97n,
+];
+
+/** Moduli that passed the checks, so a login does not repeat the primality test. */
+const checkedModuli = new Set<bigint>();
+const CHECKED_MODULI_LIMIT = 16;
+
+function invalidModulus(message: string): SrpError {
+  return new SrpError(message, { reason: "invalid-modulus" });
+}
+
+/**
+ * Checks that `modulus` is a 2048-bit safe prime with N mod 8 == 3. Throws an `SrpError` with
+ * reason "invalid-modulus" that names the failed check.
+ */
+export function checkModulus(modulus: bigint, random: (length: number) => Uint8Array): void {
+  if (checkedModuli.has(modulus)) {
+    return;
+  }
+
+  const bits = modulus.toString(2).length;
+  if (bits !== MODULUS_BITS) {
+    throw invalidModulus(`Modulus is ${bits} bits long; Proton requires ${MODULUS_BITS} bits`);
+  }
+  if (modulus % 8n !== 3n) {
+    throw invalidModulus(`Modulus mod 8 is ${modulus % 8n}; Proton requires 3`);
+  }
+  if (!isProbablePrime((modulus - 1n) / 2n, random)) {
+    throw invalidModulus("Modulus is not a safe prime: (N-1)/2 is composite");
+  }
+
+  if (checkedModuli.size >= CHECKED_MODULI_LIMIT) {
+    checkedModuli.clear();
+  }
+  checkedModuli.add(modulus);
+}
+
+/** Runs trial division and Miller-Rabin (base 2, then random bases) on an odd `candidate`. */
+export function isProbablePrime(
+  candidate: bigint,
+  random: (length: number) => Uint8Array,
+): boolean {
+  if (candidate < 2n) {
+    return false;
+  }
+  for (const prime of SMALL_PRIMES) {
+    if (candidate === prime) {
+      return true;
+    }
+    if (candidate % prime === 0n) {
+      return false;
+    }
+  }
+  if (candidate % 2n === 0n) {
+    return false;
+  }
+
+  let oddPart = candidate - 1n;
+  let twos = 0;
+  while (oddPart % 2n === 0n) {
+    oddPart /= 2n;
+    twos++;
+  }
+
+  const byteLength = Math.ceil(candidate.toString(16).length / 2);
+  for (let round = 0; round < PRIMALITY_ROUNDS; round++) {
+    const witness = round === 0 ? 2n : randomBelow(candidate - 3n, byteLength, random) + 2n;
+    if (!passesMillerRabin(candidate, witness, oddPart, twos)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function passesMillerRabin(candidate: bigint, witness: bigint, oddPart: bigint, twos: number) {
+  const minusOne = candidate - 1n;
+  let x = modPow(witness, oddPart, candidate);
+  if (x === 1n || x === minusOne) {
+    return true;
+  }
+  for (let i = 1; i < twos; i++) {
+    x = (x * x) % candidate;
+    if (x === minusOne) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Draws an integer in [0, bound) from `byteLength` random bytes; the small bias is harmless here. */
+function randomBelow(bound: bigint, byteLength: number, random: (length: number) => Uint8Array) {
+  let value = 0n;
+  for (const byte of random(byteLength)) {
+    value = (value << 8n) | BigInt(byte);
+  }
+  return value % bound;
+}
+
+/** Tells whether `value` is in the open interval (1, modulus - 1), as SRP requires of A and B. */
+export function isInOpenRange(value: bigint, modulus: bigint): boolean {
+  return value > 1n && value < modulus - 1n;
+}
