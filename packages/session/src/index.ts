@@ -1,4 +1,14 @@
 export { decodeBase32 } from "./base32.js";
+export {
+  InvalidSessionDumpError,
+  type InvalidSessionDumpErrorOptions,
+} from "./invalid-session-dump-error.js";
 export { type LogFields, type Logger, silentLogger } from "./logger.js";
+export type { RetryOptions } from "./retry-policy.js";
+export {
+  SESSION_DUMP_FORMAT_VERSION,
+  type SessionData,
+  type SessionDump,
+} from "./session-dump.js";
 export { generateTotp, type TotpOptions } from "./totp.js";
 export { readTwoFactor, type TwoFactorStatus } from "./two-factor.js";
