@@ -1,0 +1,105 @@
+import { X509Certificate } from "node:crypto";
+import { checkServerIdentity, type DetailedPeerCertificate, type PeerCertificate } from "node:tls";
+import { PinningError } from "@proton/errors";
+import { createPinFailureReport, type PinFailureReport } from "./pin-failure-report.js";
+import { validatePins } from "./pin-format.js";
+import { spkiPin } from "./spki-pin.js";
+
+/** The signature of the `checkServerIdentity` option of `tls.connect`. */
+export type ServerIdentityCheck = (
+  hostname: string,
+  certificate: PeerCertificate,
+) => Error | undefined;
+
+export interface PinnedServerIdentityOptions {
+  /** The host the connection is for, as reported in errors and reports. */
+  host: string;
+  port: number;
+  /** Accepted SPKI SHA-256 pins (base64). A match anywhere in the served chain passes. */
+  pins: readonly string[];
+  /**
+   * Receives a report of each pin failure. Errors it throws are ignored, so a broken reporter
+   * cannot turn a pin failure into a pass or into another error.
+   */
+  onPinFailure?: ((report: PinFailureReport) => void) | undefined;
+}
+
+/**
+ * Creates a `checkServerIdentity` function that runs Node's hostname check first and then
+ * requires one certificate of the served chain to match one of `pins`. A mismatch returns a
+ * `PinningError` with the served and expected pins, which makes the handshake fail.
+ *
+ * Node skips `checkServerIdentity` when a TLS session is resumed, so this check alone does not
+ * cover resumed sessions. Use `createPinnedTlsOptions`, which also turns the session cache off.
+ */
+export function createPinnedServerIdentityCheck(
+  options: PinnedServerIdentityOptions,
+): ServerIdentityCheck {
+  const pins = validatePins(options.pins);
+  const accepted = new Set(pins);
+
+  return (hostname, certificate) => {
+    const hostnameError = checkServerIdentity(hostname, certificate);
+    if (hostnameError !== undefined) {
+      return hostnameError;
+    }
+
+    const chain = certificateChain(certificate);
+    const servedPins = chain.map((der) => spkiPin(new X509Certificate(der)));
+    if (servedPins.some((pin) => accepted.has(pin))) {
+      return undefined;
+    }
+
+    if (options.onPinFailure !== undefined) {
+      const report = createPinFailureReport({
+        hostname: options.host,
+        port: options.port,
+        chain,
+        knownPins: pins,
+      });
+      try {
+        options.onPinFailure(report);
+      } catch {
+        // The PinningError below is the outcome either way.
+      }
+    }
+    return new PinningError(
+      `The certificate of ${options.host}:${options.port} matches none of the ${pins.length} ` +
+        `pinned keys: the connection may be intercepted, or the pins are out of date.`,
+      { host: options.host, port: options.port, servedPins, expectedPins: pins },
+    );
+  };
+}
+
+/**
+ * Node `tls` and undici connection options that enforce the pins on every connection:
+ * `checkServerIdentity` from `createPinnedServerIdentityCheck` and `maxCachedSessions: 0`,
+ * which stops `https.Agent` and undici from resuming TLS sessions (a resumed session would skip
+ * the check).
+ */
+export function createPinnedTlsOptions(options: PinnedServerIdentityOptions): {
+  checkServerIdentity: ServerIdentityCheck;
+  maxCachedSessions: 0;
+} {
+  return {
+    checkServerIdentity: createPinnedServerIdentityCheck(options),
+    maxCachedSessions: 0,
+  };
+}
+
+/** Returns the DER certificates of a detailed peer certificate, leaf first, without repeats. */
+export function certificateChain(certificate: PeerCertificate): Uint8Array[] {
+  const chain: Uint8Array[] = [];
+  const seen = new Set<string>();
+  let current: PeerCertificate | undefined = certificate;
+
+  while (current !== undefined && current.raw !== undefined && !seen.has(current.fingerprint256)) {
+    seen.add(current.fingerprint256);
+    chain.push(current.raw);
+    const issuer: DetailedPeerCertificate | undefined = (
+      current as Partial<DetailedPeerCertificate>
+    ).issuerCertificate;
+    current = issuer !== undefined && Object.keys(issuer).length > 0 ? issuer : undefined;
+  }
+  return chain;
+}
