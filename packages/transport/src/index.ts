@@ -1,3 +1,8 @@
+export { BodyCollector, type BodyCollectorOptions } from "./body-collector.js";
+export { createDeadline, type Deadline, type DeadlineOptions } from "./deadline.js";
+export { normalizeHeaders } from "./headers.js";
+export { type EncodedRequestBody, encodeRequestBody } from "./request-body.js";
+export { createTransportResponse, type TransportResponseInit } from "./response.js";
 export type {
   HttpMethod,
   Transport,
