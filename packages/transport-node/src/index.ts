@@ -1,1 +1,5 @@
-export {};
+export {
+  createNodeTransport,
+  type NodeTransport,
+  type NodeTransportOptions,
+} from "./node-transport.js";

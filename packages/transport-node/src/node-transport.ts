@@ -1,0 +1,215 @@
+import { Readable } from "node:stream";
+import type { PinFailureReport } from "@proton/pinning";
+import { validatePins } from "@proton/pinning";
+import {
+  BodyCollector,
+  createDeadline,
+  createTransportResponse,
+  encodeRequestBody,
+  normalizeHeaders,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from "@proton/transport";
+import type { Dispatcher } from "undici";
+import { mapTransportError } from "./map-error.js";
+import { createOriginDispatcher, createTransportSecureContext } from "./origin-dispatcher.js";
+
+export interface NodeTransportOptions {
+  /** Check Proton hosts against Proton's pin sets. Default true. */
+  pinning?: boolean | undefined;
+  /** SPKI SHA-256 pins (base64) accepted for every host, replacing the published sets. */
+  pins?: readonly string[] | undefined;
+  /** Extra trusted CA certificates (PEM), added to Node's bundled roots. */
+  ca?: string | Uint8Array | readonly (string | Uint8Array)[] | undefined;
+  /** Deadline for TCP connect plus TLS handshake, in milliseconds. Default 10_000. */
+  connectTimeoutMs?: number | undefined;
+  /** Default deadline of each request, headers and body, in milliseconds. Default 30_000. */
+  timeoutMs?: number | undefined;
+  /** An HTTP(S) proxy URL, or "env" to use `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`. */
+  proxy?: string | undefined;
+  /** Largest buffered body of a non-2xx response, in bytes. Default 1 MiB. */
+  maxErrorBodyBytes?: number | undefined;
+  /** Receives an RFC 7469 style report of each pin failure. Nothing is sent anywhere. */
+  onPinFailure?: ((report: PinFailureReport) => void) | undefined;
+}
+
+export type NodeTransport = Transport & { close(): Promise<void> };
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_ERROR_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Creates a transport on undici with one keep-alive connection pool per origin. Pinning is on
+ * by default: a Proton host is checked against its published pin set, another host needs
+ * `pins`, and with neither the request fails with a `PinningError` before anything is sent.
+ * `pinning: false` keeps normal CA validation.
+ */
+export function createNodeTransport(options: NodeTransportOptions = {}): NodeTransport {
+  const pinning = options.pinning ?? true;
+  const pins = options.pins === undefined ? undefined : validatePins(options.pins);
+  const connectTimeoutMs = checkNonNegative(
+    "connectTimeoutMs",
+    options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+  );
+  const defaultTimeoutMs = checkNonNegative("timeoutMs", options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const maxErrorBodyBytes = checkNonNegative(
+    "maxErrorBodyBytes",
+    options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY_BYTES,
+  );
+  const proxy = checkProxy(options.proxy);
+  const secureContext = createTransportSecureContext(options.ca);
+
+  const dispatchers = new Map<string, Dispatcher>();
+  let closed = false;
+
+  const dispatcherFor = (url: URL): Dispatcher => {
+    let dispatcher = dispatchers.get(url.origin);
+    if (dispatcher === undefined) {
+      dispatcher = createOriginDispatcher(url, {
+        pinning,
+        pins,
+        secureContext,
+        connectTimeoutMs,
+        proxy,
+        onPinFailure: options.onPinFailure,
+      });
+      dispatchers.set(url.origin, dispatcher);
+    }
+    return dispatcher;
+  };
+
+  return {
+    async request(request: TransportRequest): Promise<TransportResponse> {
+      if (closed) {
+        throw new Error("This transport is closed; create a new one with createNodeTransport().");
+      }
+      const url = parseRequestUrl(request.url);
+      const requestInfo = { method: request.method, url: request.url };
+      const dispatcher = dispatcherFor(url);
+
+      const deadline = createDeadline({
+        timeoutMs: request.timeoutMs ?? defaultTimeoutMs,
+        signal: request.signal,
+        request: requestInfo,
+      });
+      const { body, headers } = encodeRequestBody(request.body, request.headers);
+      let streaming = false;
+
+      try {
+        const response = await dispatcher.request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: request.method as Dispatcher.HttpMethod,
+          headers,
+          body: body ?? null,
+          signal: deadline.signal,
+        });
+        const responseHeaders = normalizeHeaders(Object.entries(response.headers));
+
+        if (request.stream === true) {
+          streaming = true;
+          response.body.once("close", () => deadline.clear());
+          return createTransportResponse({
+            status: response.statusCode,
+            headers: responseHeaders,
+            stream: Readable.toWeb(response.body) as ReadableStream<Uint8Array>,
+            request: requestInfo,
+          });
+        }
+
+        const isError = response.statusCode < 200 || response.statusCode >= 300;
+        const collector = new BodyCollector({
+          status: response.statusCode,
+          contentType: responseHeaders["content-type"],
+          maxBytes: smallest(request.maxBodyBytes, isError ? maxErrorBodyBytes : undefined),
+          request: requestInfo,
+        });
+        try {
+          for await (const chunk of response.body) {
+            collector.push(chunk as Uint8Array);
+          }
+        } catch (error) {
+          response.body.destroy();
+          throw error;
+        }
+        return createTransportResponse({
+          status: response.statusCode,
+          headers: responseHeaders,
+          body: collector.finish(),
+          request: requestInfo,
+        });
+      } catch (error) {
+        throw (
+          deadline.abortError() ??
+          mapTransportError(error, { request: requestInfo, connectTimeoutMs })
+        );
+      } finally {
+        if (!streaming) {
+          deadline.clear();
+        }
+      }
+    },
+
+    async close(): Promise<void> {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      const all = [...dispatchers.values()];
+      dispatchers.clear();
+      await Promise.all(all.map((dispatcher) => dispatcher.close()));
+    },
+  };
+}
+
+function parseRequestUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (error) {
+    throw new TypeError(`Invalid request URL: expected an absolute http(s) URL, got "${value}".`, {
+      cause: error,
+    });
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new TypeError(
+      `Unsupported URL scheme "${url.protocol}" in the request URL: use https: or http:.`,
+    );
+  }
+  return url;
+}
+
+function checkNonNegative(name: string, value: number): number {
+  if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
+    throw new RangeError(`${name} must be a number >= 0, got ${String(value)}.`);
+  }
+  return value;
+}
+
+function checkProxy(proxy: string | undefined): string | undefined {
+  if (proxy === undefined || proxy === "env") {
+    return proxy;
+  }
+  let url: URL;
+  try {
+    url = new URL(proxy);
+  } catch (error) {
+    throw new TypeError(
+      `proxy must be an http:// or https:// URL or "env"; "${proxy}" is not a URL.`,
+      { cause: error },
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError(`proxy must be an http:// or https:// URL or "env", got ${url.protocol}.`);
+  }
+  return proxy;
+}
+
+function smallest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) {
+    return b;
+  }
+  return b === undefined ? a : Math.min(a, b);
+}

@@ -1,0 +1,229 @@
+import { NetworkError, PinningError, TimeoutError, UnexpectedResponseError } from "@proton/errors";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  type Handler,
+  sendJson,
+  startConnectProxy,
+  startHttpServer,
+  startHttpsServer,
+  startSilentServer,
+  type TestServer,
+} from "../../transport/test/support/servers.js";
+import { caPem, pins } from "../../transport/test/support/tls-fixtures.js";
+import {
+  createNodeTransport,
+  type NodeTransport,
+  type NodeTransportOptions,
+} from "../src/index.js";
+
+const cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    await cleanup();
+  }
+});
+
+async function server(handler: Handler): Promise<TestServer> {
+  const started = await startHttpsServer(handler);
+  cleanups.push(() => started.close());
+  return started;
+}
+
+function transport(options: NodeTransportOptions = {}): NodeTransport {
+  const created = createNodeTransport({ ca: caPem, pins: [pins.leaf], ...options });
+  cleanups.push(() => created.close());
+  return created;
+}
+
+const ok: Handler = (_request, response) => sendJson(response, 200, { Code: 1000 });
+
+describe("createNodeTransport timeouts", () => {
+  it("times out a TLS handshake that never starts", async () => {
+    const silent = await startSilentServer();
+    cleanups.push(() => silent.close());
+
+    const error = await transport({ connectTimeoutMs: 150 })
+      .request({ method: "GET", url: silent.url })
+      .catch((caught: unknown) => caught);
+
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as TimeoutError).phase).toBe("connect");
+    expect((error as TimeoutError).timeoutMs).toBe(150);
+    expect((error as Error).message).toContain("timed out after 150 ms");
+  });
+});
+
+describe("createNodeTransport error bodies", () => {
+  const large = "x".repeat(4096);
+
+  it("caps buffered non-2xx bodies", async () => {
+    const target = await server((_request, response) => {
+      response.writeHead(500, { "content-type": "text/plain" });
+      response.end(large);
+    });
+
+    const error = await transport({ maxErrorBodyBytes: 1024 })
+      .request({ method: "GET", url: target.url })
+      .catch((caught: unknown) => caught);
+
+    expect(UnexpectedResponseError.isInstance(error)).toBe(true);
+    expect((error as UnexpectedResponseError).status).toBe(500);
+    expect((error as UnexpectedResponseError).contentType).toBe("text/plain");
+  });
+
+  it("leaves 2xx bodies uncapped by maxErrorBodyBytes", async () => {
+    const target = await server((_request, response) => {
+      response.writeHead(200, { "content-type": "text/plain" });
+      response.end(large);
+    });
+
+    const response = await transport({ maxErrorBodyBytes: 1024 }).request({
+      method: "GET",
+      url: target.url,
+    });
+
+    expect(response.text()).toBe(large);
+  });
+});
+
+describe("createNodeTransport proxy", () => {
+  it("tunnels through an explicit proxy", async () => {
+    const target = await server(ok);
+    const proxy = await startConnectProxy();
+    cleanups.push(() => proxy.close());
+
+    const response = await transport({ proxy: proxy.url }).request({
+      method: "GET",
+      url: `${target.url}/tests/ping`,
+    });
+
+    expect(response.status).toBe(200);
+    expect(proxy.tunnels).toEqual([`127.0.0.1:${target.port}`]);
+  });
+
+  it("checks the origin's pin through the proxy", async () => {
+    const target = await server(ok);
+    const proxy = await startConnectProxy();
+    cleanups.push(() => proxy.close());
+
+    const error = await transport({ proxy: proxy.url, pins: [pins.rotated] })
+      .request({ method: "GET", url: target.url })
+      .catch((caught: unknown) => caught);
+
+    expect(PinningError.isInstance(error)).toBe(true);
+    expect((error as PinningError).servedPins).toContain(pins.leaf);
+    expect(proxy.tunnels).toHaveLength(1);
+  });
+
+  describe("with proxy: env", () => {
+    const saved = { ...process.env };
+
+    afterEach(() => {
+      for (const name of ["HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"]) {
+        if (saved[name] === undefined) {
+          delete process.env[name];
+        } else {
+          process.env[name] = saved[name];
+        }
+      }
+    });
+
+    it("uses HTTPS_PROXY", async () => {
+      const target = await server(ok);
+      const proxy = await startConnectProxy();
+      cleanups.push(() => proxy.close());
+      process.env["HTTPS_PROXY"] = proxy.url;
+      delete process.env["https_proxy"];
+      delete process.env["NO_PROXY"];
+      delete process.env["no_proxy"];
+
+      const response = await transport({ proxy: "env" }).request({
+        method: "GET",
+        url: target.url,
+      });
+
+      expect(response.status).toBe(200);
+      expect(proxy.tunnels).toEqual([`127.0.0.1:${target.port}`]);
+    });
+
+    it("bypasses the proxy for NO_PROXY hosts", async () => {
+      const target = await server(ok);
+      const proxy = await startConnectProxy();
+      cleanups.push(() => proxy.close());
+      process.env["HTTPS_PROXY"] = proxy.url;
+      process.env["NO_PROXY"] = "127.0.0.1";
+      delete process.env["https_proxy"];
+      delete process.env["no_proxy"];
+
+      const response = await transport({ proxy: "env" }).request({
+        method: "GET",
+        url: target.url,
+      });
+
+      expect(response.status).toBe(200);
+      expect(proxy.tunnels).toEqual([]);
+    });
+  });
+});
+
+describe("createNodeTransport options", () => {
+  it("rejects an invalid pin", () => {
+    expect(() => createNodeTransport({ pins: ["not-a-pin"] })).toThrow(TypeError);
+    expect(() => createNodeTransport({ pins: ["not-a-pin"] })).toThrow(/pins\[0\]/);
+  });
+
+  it("rejects a proxy that is not a URL", () => {
+    expect(() => createNodeTransport({ proxy: "proxy.local:8080" })).toThrow(TypeError);
+  });
+
+  it("rejects a ca that is not PEM", () => {
+    expect(() => createNodeTransport({ ca: "not a certificate" })).toThrow(/ca\[0\]/);
+  });
+
+  it("rejects a negative timeout", () => {
+    expect(() => createNodeTransport({ timeoutMs: -1 })).toThrow(RangeError);
+  });
+
+  it("rejects a relative request URL", async () => {
+    const error = await transport()
+      .request({ method: "GET", url: "/core/v4/users" })
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toContain("absolute");
+  });
+
+  it("rejects requests after close", async () => {
+    const target = await server(ok);
+    const client = transport();
+    await client.request({ method: "GET", url: target.url });
+
+    await client.close();
+    const error = await client
+      .request({ method: "GET", url: target.url })
+      .catch((caught: unknown) => caught);
+
+    expect((error as Error).message).toContain("closed");
+  });
+
+  it("serves plain http with pinning off", async () => {
+    const plain = await startHttpServer(ok);
+    cleanups.push(() => plain.close());
+
+    const response = await transport({ pinning: false }).request({ method: "GET", url: plain.url });
+
+    expect(response.status).toBe(200);
+  });
+
+  it("maps a plain-http answer on a TLS port to NetworkError", async () => {
+    const plain = await startHttpServer(ok);
+    cleanups.push(() => plain.close());
+
+    const error = await transport()
+      .request({ method: "GET", url: plain.url.replace("http:", "https:") })
+      .catch((caught: unknown) => caught);
+
+    expect(NetworkError.isInstance(error)).toBe(true);
+  });
+});
