@@ -1,0 +1,834 @@
+import {
+  ApiError,
+  InvalidCredentialsError,
+  ProtonError,
+  parseRetryAfter,
+  SessionExpiredError,
+  SrpError,
+  UnexpectedResponseError,
+} from "@proton/errors";
+import { getAuthVersionWithFallback, getSrp, verifyServerProof } from "@proton/srp";
+import type { TransportRequest, TransportResponse } from "@proton/transport";
+import {
+  type ApiResponseBody,
+  createResponseError,
+  type RequestDescription,
+  readBodyCode,
+  readSuccessBody,
+  tryParseJson,
+} from "./api-response.js";
+import { readAuthInfo, readLoginReply, readNonEmptyString, readScopes } from "./auth-replies.js";
+import { CookieJar } from "./cookie-jar.js";
+import { type Logger, silentLogger } from "./logger.js";
+import { buildRequestUrl, endpointPath, normalizeApiUrl, type QueryValue } from "./request-url.js";
+import { RetryGate } from "./retry-gate.js";
+import { decideRetry, type ResolvedRetryOptions, resolveRetryOptions } from "./retry-policy.js";
+import {
+  parseSessionDump,
+  type SessionDump,
+  type SessionTokens,
+  serializeSessionDump,
+} from "./session-dump.js";
+import type {
+  ApiRequestOptions,
+  AuthenticateResult,
+  HumanVerificationToken,
+  SessionLoadOptions,
+  SessionOptions,
+  TokenChange,
+  TokenChangeReason,
+} from "./session-options.js";
+import { sleep } from "./sleep.js";
+
+/** The credentials a request carries. */
+type Credentials =
+  /** `x-pm-uid` and `Authorization` when logged in; nothing otherwise. */
+  | "access"
+  /** `x-pm-uid` only: the refresh request, whose access token may have expired. */
+  | "uid"
+  /** None: the login requests. */
+  | "none";
+
+/** One logical request, possibly sent several times (retries, replay after a refresh). */
+interface RequestPlan {
+  readonly method: string;
+  readonly endpoint: string;
+  readonly query?: Readonly<Record<string, QueryValue>> | undefined;
+  readonly json?: unknown;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly timeoutMs?: number | undefined;
+  readonly stream?: boolean | undefined;
+  readonly credentials: Credentials;
+  /** Whether a 401 triggers a refresh and one replay. */
+  readonly refreshOn401: boolean;
+  /** Whether the pending human-verification token is attached. */
+  readonly humanVerification: boolean;
+}
+
+/** The cap on an error body read from a stream, in bytes. */
+const MAX_STREAMED_ERROR_BODY = 64 * 1024;
+
+/** `RedirectURI` of the refresh request, the value Proton's clients send. */
+const REFRESH_REDIRECT_URI = "https://protonmail.ch";
+
+/**
+ * A session with the Proton API: login with SRP and a second factor, authenticated requests
+ * with refresh and retries, logout, and a dump that Proton's Python client can load too.
+ *
+ * The session contains secrets (its tokens). It keeps them in private fields, and its `toJSON()` and
+ * Node.js inspection show only the UID and scopes.
+ */
+export class Session {
+  readonly #apiUrl: string;
+  readonly #appVersion: string;
+  readonly #userAgent: string;
+  readonly #options: SessionOptions;
+  readonly #logger: Logger;
+  readonly #retryOptions: ResolvedRetryOptions;
+  readonly #retryGate: RetryGate;
+  #cookies: CookieJar = new CookieJar();
+  #tokens: SessionTokens | undefined;
+  #refreshInFlight: Promise<void> | undefined;
+  #humanVerification: HumanVerificationToken | undefined;
+  #extraFields: Readonly<Record<string, unknown>> = {};
+  #extraSessionData: Readonly<Record<string, unknown>> = {};
+
+  constructor(options: SessionOptions) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError("Missing options: pass { apiUrl, appVersion, userAgent, transport }.");
+    }
+    if (typeof options.transport?.request !== "function") {
+      throw new TypeError(
+        "Missing transport: pass one, such as createNodeTransport() from @proton/transport-node.",
+      );
+    }
+    if (typeof options.appVersion !== "string" || options.appVersion === "") {
+      throw new TypeError(
+        'Missing appVersion: pass the x-pm-appversion value, such as "Other" or "my-client@1.0.0".',
+      );
+    }
+    if (typeof options.userAgent !== "string") {
+      throw new TypeError("Missing userAgent: pass the User-Agent string of the client.");
+    }
+
+    this.#apiUrl = normalizeApiUrl(options.apiUrl);
+    this.#appVersion = options.appVersion;
+    this.#userAgent = options.userAgent;
+    this.#options = options;
+    this.#logger = options.logger ?? silentLogger;
+    this.#retryOptions = resolveRetryOptions(options.retry);
+    this.#retryGate = new RetryGate(this.#retryOptions.maxRetries);
+  }
+
+  /**
+   * Restores a session from `dump()` output, or from the dump of Proton's Python client, given
+   * as an object or JSON text. Values in `options` override the dump's URL, app version and
+   * user agent. Throws `InvalidSessionDumpError` naming the field that is wrong.
+   */
+  static load(dump: unknown, options: SessionLoadOptions): Session {
+    const parsed = parseSessionDump(dump);
+    const session = new this({
+      ...options,
+      apiUrl: options.apiUrl ?? parsed.apiUrl,
+      appVersion: options.appVersion ?? parsed.appVersion,
+      userAgent: options.userAgent ?? parsed.userAgent,
+    });
+    session.#tokens = parsed.tokens;
+    session.#cookies = new CookieJar(parsed.cookies);
+    session.#extraFields = parsed.extraFields;
+    session.#extraSessionData = parsed.extraSessionData;
+    session.#logger.debug("Loaded a session dump", { uid: parsed.tokens?.uid });
+    return session;
+  }
+
+  get apiUrl(): string {
+    return this.#apiUrl;
+  }
+
+  get appVersion(): string {
+    return this.#appVersion;
+  }
+
+  get userAgent(): string {
+    return this.#userAgent;
+  }
+
+  /** The session UID, sent as `x-pm-uid`; `undefined` when not logged in. */
+  get uid(): string | undefined {
+    return this.#tokens?.uid;
+  }
+
+  get accessToken(): string | undefined {
+    return this.#tokens?.accessToken;
+  }
+
+  get refreshToken(): string | undefined {
+    return this.#tokens?.refreshToken;
+  }
+
+  /** The granted scopes; empty when not logged in. */
+  get scopes(): readonly string[] {
+    return this.#tokens?.scopes ?? [];
+  }
+
+  /** 1: one password; 2: a separate mailbox password. `undefined` when unknown. */
+  get passwordMode(): number | undefined {
+    return this.#tokens?.passwordMode;
+  }
+
+  /** Whether the session has tokens. A second factor may still be missing (see `scopes`). */
+  get isAuthenticated(): boolean {
+    return this.#tokens !== undefined;
+  }
+
+  /**
+   * Logs in with SRP: fetches the auth info, checks the signed modulus, sends the proofs and
+   * checks the server's proof before it stores any token. For an account whose auth version is
+   * unknown (0), it tries versions 2, 1 and 0 in turn while the server rejects the password.
+   * When `twoFactor.required` is true, call `provide2FA` next.
+   *
+   * A session that is already logged in is logged out first.
+   */
+  async authenticate(username: string, password: string): Promise<AuthenticateResult> {
+    if (typeof username !== "string" || username === "") {
+      throw new TypeError("Missing username: pass the account name or email address.");
+    }
+    if (typeof password !== "string") {
+      throw new TypeError("Missing password: pass the account password as a string.");
+    }
+    if (this.#tokens !== undefined) {
+      await this.#logoutBeforeLogin();
+    }
+
+    let lastAuthVersion: number | undefined;
+    for (;;) {
+      const infoRequest = this.#describe("POST", "/auth/v4/info");
+      const infoBody = await this.#requestJson({
+        method: "POST",
+        endpoint: "/auth/v4/info",
+        json: this.#withClientSecret({ Username: username }),
+        credentials: "none",
+        refreshOn401: false,
+        humanVerification: false,
+      });
+      const info = readAuthInfo(infoBody, infoRequest);
+
+      const { version, done } = getAuthVersionWithFallback(info, username, lastAuthVersion);
+      const proofs = await getSrp(info, { username, password }, version, this.#srpOptions());
+
+      let loginBody: ApiResponseBody;
+      try {
+        loginBody = await this.#requestJson({
+          method: "POST",
+          endpoint: "/auth/v4",
+          json: this.#withClientSecret({
+            Username: username,
+            ClientEphemeral: proofs.clientEphemeral,
+            ClientProof: proofs.clientProof,
+            SRPSession: info.SRPSession,
+          }),
+          credentials: "none",
+          refreshOn401: false,
+          humanVerification: true,
+        });
+      } catch (error) {
+        if (InvalidCredentialsError.isInstance(error) && !done) {
+          this.#logger.info("Login rejected; trying the next auth version", {
+            authVersion: version,
+          });
+          lastAuthVersion = version;
+          continue;
+        }
+        throw error;
+      }
+
+      if (!verifyServerProof(proofs.expectedServerProof, loginBody["ServerProof"])) {
+        throw new SrpError(
+          "Login failed: the server proof does not match, so the server does not hold this account's verifier. No tokens were stored; check the API URL.",
+          { reason: "server-proof-mismatch" },
+        );
+      }
+
+      const login = readLoginReply(loginBody, this.#describe("POST", "/auth/v4"));
+      this.#tokens = {
+        uid: login.uid,
+        accessToken: login.accessToken,
+        refreshToken: login.refreshToken,
+        scopes: login.scopes,
+        passwordMode: login.passwordMode,
+      };
+      this.#logger.info("Logged in", {
+        uid: login.uid,
+        authVersion: version,
+        scopes: login.scopes,
+        twoFactor: login.twoFactor.enabled,
+      });
+      await this.#notifyTokenChange("login");
+
+      return {
+        uid: login.uid,
+        scopes: login.scopes,
+        passwordMode: login.passwordMode,
+        twoFactor: login.twoFactor,
+        authVersion: version,
+      };
+    }
+  }
+
+  /**
+   * Sends a second-factor code (TOTP, see `generateTotp`) and stores the scopes the server
+   * grants. A wrong code throws `InvalidCredentialsError`.
+   */
+  async provide2FA(code: string): Promise<readonly string[]> {
+    if (typeof code !== "string" || code.trim() === "") {
+      throw new TypeError("Missing 2FA code: pass the 6-digit code as a string.");
+    }
+    this.#requireTokens("provide2FA");
+
+    const body = await this.#requestJson({
+      method: "POST",
+      endpoint: "/auth/v4/2fa",
+      json: { TwoFactorCode: code.trim() },
+      credentials: "access",
+      refreshOn401: true,
+      humanVerification: true,
+    });
+
+    const tokens = this.#requireTokens("provide2FA");
+    const scopes = readScopes(body) ?? tokens.scopes;
+    this.#tokens = { ...tokens, scopes };
+    this.#logger.info("Second factor accepted", { uid: tokens.uid, scopes });
+    await this.#notifyTokenChange("2fa");
+    return scopes;
+  }
+
+  /**
+   * Sends a request to `endpoint` (a path such as `/core/v4/users`) and returns the parsed
+   * JSON body, or the transport response with `raw: true`. Success is HTTP 2xx with body `Code`
+   * 1000 or 1001; anything else throws the `@proton/errors` error it maps to.
+   *
+   * A 401 refreshes the tokens once and replays the request once. 429 and 503 wait for
+   * `Retry-After` and retry within the session's shared budget; 408 and 502 retry once for
+   * idempotent methods.
+   */
+  apiRequest<T extends ApiResponseBody = ApiResponseBody>(
+    endpoint: string,
+    options?: ApiRequestOptions & { raw?: false | undefined },
+  ): Promise<T>;
+  apiRequest(
+    endpoint: string,
+    options: ApiRequestOptions & { raw: true },
+  ): Promise<TransportResponse>;
+  async apiRequest(
+    endpoint: string,
+    options: ApiRequestOptions = {},
+  ): Promise<ApiResponseBody | TransportResponse> {
+    const plan: RequestPlan = {
+      method: (options.method ?? (options.json === undefined ? "GET" : "POST")).toUpperCase(),
+      endpoint,
+      query: options.query,
+      json: options.json,
+      headers: options.headers,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      stream: options.raw === true && options.stream === true,
+      credentials: "access",
+      refreshOn401: true,
+      humanVerification: true,
+    };
+    // Validates the endpoint before anything is sent.
+    buildRequestUrl(this.#apiUrl, endpoint, options.query);
+
+    if (options.raw === true) {
+      const response = await this.#send(plan);
+      if (response.status >= 200 && response.status < 300) {
+        return response;
+      }
+      throw await this.#errorFor(response, plan);
+    }
+    return this.#requestJson(plan);
+  }
+
+  /**
+   * Replaces the access and refresh tokens. Concurrent calls, and 401s met by concurrent
+   * requests, share one refresh.
+   *
+   * A rejected refresh token (code 10013, or HTTP 400 or 422) ends the session: the tokens are
+   * removed and `SessionExpiredError` is thrown. Any other failure (a timeout, a reset, a 5xx)
+   * keeps the stored tokens and throws that error, so a later refresh can still succeed.
+   */
+  async refresh(): Promise<void> {
+    this.#requireTokens("refresh");
+    await this.#refreshOnce();
+  }
+
+  /**
+   * Ends the session on the server (`DELETE /auth/v4`) and removes the tokens. A 401 means the
+   * server had already ended it and counts as success. The local tokens are removed whatever
+   * the outcome; another failure is thrown after that. Does nothing when not logged in.
+   */
+  async logout(): Promise<void> {
+    const tokens = this.#tokens;
+    if (tokens === undefined) {
+      return;
+    }
+
+    try {
+      await this.#requestJson({
+        method: "DELETE",
+        endpoint: "/auth/v4",
+        credentials: "access",
+        refreshOn401: false,
+        humanVerification: false,
+      });
+      this.#logger.info("Logged out", { uid: tokens.uid });
+    } catch (error) {
+      if (!(ApiError.isInstance(error) && error.status === 401)) {
+        this.#logger.warn("Logout request failed; removing the local tokens anyway", {
+          uid: tokens.uid,
+          error: describeError(error),
+        });
+        throw error;
+      }
+      this.#logger.info("Logged out; the server had already ended the session", {
+        uid: tokens.uid,
+      });
+    } finally {
+      this.#humanVerification = undefined;
+      if (this.#tokens === tokens) {
+        this.#tokens = undefined;
+        await this.#notifyTokenChange("logout");
+      }
+    }
+  }
+
+  /**
+   * Returns the session as a JSON-compatible object that `Session.load` and Proton's Python
+   * client read. It contains the tokens: store it as a secret.
+   */
+  dump(): SessionDump {
+    return serializeSessionDump({
+      apiUrl: this.#apiUrl,
+      appVersion: this.#appVersion,
+      userAgent: this.#userAgent,
+      cookies: this.#cookies.toRecord(),
+      tokens: this.#tokens,
+      extraFields: this.#extraFields,
+      extraSessionData: this.#extraSessionData,
+    });
+  }
+
+  /**
+   * Sets the solved human verification, sent with the next request (for a login, with the next
+   * `authenticate`) and then discarded whatever the outcome.
+   */
+  setHumanVerificationToken(solved: HumanVerificationToken): void {
+    if (
+      typeof solved !== "object" ||
+      solved === null ||
+      typeof solved.type !== "string" ||
+      solved.type === "" ||
+      typeof solved.token !== "string" ||
+      solved.token === ""
+    ) {
+      throw new TypeError(
+        'Invalid human verification: pass { type, token }, such as { type: "captcha", token }.',
+      );
+    }
+    this.#humanVerification = { type: solved.type, token: solved.token };
+  }
+
+  /** Returns the non-secret state for logs: the API URL, UID and scopes, without tokens. */
+  toJSON(): Record<string, unknown> {
+    return { apiUrl: this.#apiUrl, uid: this.uid, scopes: this.scopes };
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `Session ${JSON.stringify(this.toJSON())}`;
+  }
+
+  async #requestJson(plan: RequestPlan): Promise<ApiResponseBody> {
+    const response = await this.#send(plan);
+    return readSuccessBody(response, this.#describe(plan.method, plan.endpoint, plan.query));
+  }
+
+  /**
+   * Sends a request until it gets a response that is final for it: replays it once after a 401
+   * (with a refresh unless another request already replaced the token) and retries it as
+   * `decideRetry` allows. Returns the last response, whatever its status.
+   */
+  async #send(plan: RequestPlan): Promise<TransportResponse> {
+    const url = buildRequestUrl(this.#apiUrl, plan.endpoint, plan.query);
+    const path = endpointPath(plan.endpoint);
+    const humanVerification = plan.humanVerification ? this.#takeHumanVerification() : undefined;
+    let replayed = false;
+    let throttleRetries = 0;
+    let transientRetries = 0;
+
+    for (;;) {
+      await this.#retryGate.waitForOpening(plan.signal);
+      if (plan.credentials === "access" && this.#refreshInFlight !== undefined) {
+        // A failed refresh is reported to the requests that needed it; this one just goes on.
+        await this.#refreshInFlight.catch(() => undefined);
+      }
+
+      const tokens = this.#tokens;
+      const response = await this.#options.transport.request(
+        this.#buildTransportRequest(plan, url, tokens, humanVerification),
+      );
+      this.#cookies.storeSetCookie(response.headers["set-cookie"]);
+
+      if (response.status === 401 && plan.refreshOn401 && tokens !== undefined && !replayed) {
+        replayed = true;
+        await discardStream(response);
+        if (this.#tokens === tokens) {
+          this.#logger.info("Access token rejected; refreshing", { uid: tokens.uid, path });
+          await this.#refreshOnce();
+        } else {
+          this.#logger.debug("Replaying a request sent with a replaced access token", {
+            uid: tokens.uid,
+            path,
+          });
+        }
+        continue;
+      }
+
+      if (response.status !== 429 && response.status !== 503) {
+        this.#retryGate.refill();
+      }
+      if (response.status < 400) {
+        return response;
+      }
+
+      const failed = plan.stream === true ? await bufferStreamedResponse(response) : response;
+      const body = failed.body;
+      const decision = decideRetry(
+        {
+          method: plan.method,
+          status: response.status,
+          code: readBodyCode(tryParseJson(body)),
+          retryAfterMs: parseRetryAfter(response.headers["retry-after"]),
+          throttleRetries,
+          transientRetries,
+        },
+        this.#retryOptions,
+      );
+      if (!decision.retry) {
+        return failed;
+      }
+      if (!this.#retryGate.tryTakeRetry()) {
+        this.#logger.warn("Retry budget used up; not retrying", {
+          uid: tokens?.uid,
+          method: plan.method,
+          path,
+          status: response.status,
+        });
+        return failed;
+      }
+
+      if (decision.kind === "throttle") {
+        throttleRetries++;
+        this.#retryGate.pause(decision.delayMs);
+      } else {
+        transientRetries++;
+      }
+      this.#logger.warn("Retrying request", {
+        uid: tokens?.uid,
+        method: plan.method,
+        path,
+        status: response.status,
+        delayMs: decision.delayMs,
+        attempt: throttleRetries + transientRetries,
+      });
+      await sleep(decision.delayMs, plan.signal);
+    }
+  }
+
+  #buildTransportRequest(
+    plan: RequestPlan,
+    url: string,
+    tokens: SessionTokens | undefined,
+    humanVerification: HumanVerificationToken | undefined,
+  ): TransportRequest {
+    const headers: Record<string, string> = {
+      accept: "application/vnd.protonmail.v1+json",
+    };
+    for (const [name, value] of Object.entries(plan.headers ?? {})) {
+      headers[name.toLowerCase()] = value;
+    }
+    headers["x-pm-appversion"] = this.#appVersion;
+    headers["user-agent"] = this.#userAgent;
+
+    const cookie = this.#cookies.header();
+    if (cookie !== undefined) {
+      headers["cookie"] = cookie;
+    }
+    if (tokens !== undefined && plan.credentials !== "none") {
+      headers["x-pm-uid"] = tokens.uid;
+      if (plan.credentials === "access") {
+        headers["authorization"] = `Bearer ${tokens.accessToken}`;
+      }
+    }
+    if (humanVerification !== undefined) {
+      headers["x-pm-human-verification-token"] = humanVerification.token;
+      headers["x-pm-human-verification-token-type"] = humanVerification.type;
+    }
+
+    const timeoutMs = plan.timeoutMs ?? this.#options.timeoutMs;
+    return {
+      method: plan.method,
+      url,
+      headers,
+      ...(plan.json === undefined ? {} : { body: plan.json }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(plan.signal === undefined ? {} : { signal: plan.signal }),
+      ...(plan.stream === true ? { stream: true } : {}),
+    };
+  }
+
+  /** Starts a refresh, or joins the one in flight. */
+  #refreshOnce(): Promise<void> {
+    if (this.#refreshInFlight === undefined) {
+      this.#refreshInFlight = this.#performRefresh().finally(() => {
+        this.#refreshInFlight = undefined;
+      });
+    }
+    return this.#refreshInFlight;
+  }
+
+  async #performRefresh(): Promise<void> {
+    const tokens = this.#requireTokens("refresh");
+
+    let body: ApiResponseBody;
+    try {
+      body = await this.#requestJson({
+        method: "POST",
+        endpoint: "/auth/v4/refresh",
+        json: {
+          UID: tokens.uid,
+          RefreshToken: tokens.refreshToken,
+          ResponseType: "token",
+          GrantType: "refresh_token",
+          RedirectURI: REFRESH_REDIRECT_URI,
+          State: randomState(),
+        },
+        credentials: "uid",
+        refreshOn401: false,
+        humanVerification: false,
+      });
+    } catch (error) {
+      if (isDefinitiveRefreshFailure(error)) {
+        this.#logger.warn("Refresh token rejected; the session has ended", {
+          uid: tokens.uid,
+          error: describeError(error),
+        });
+        if (this.#tokens === tokens) {
+          this.#tokens = undefined;
+          await this.#notifyTokenChange("expired");
+        }
+        throw toSessionExpired(error);
+      }
+      this.#logger.warn("Refresh failed; keeping the stored tokens", {
+        uid: tokens.uid,
+        error: describeError(error),
+      });
+      throw error;
+    }
+
+    if (this.#tokens !== tokens) {
+      // A logout or a new login replaced the tokens while the refresh was in flight.
+      this.#logger.debug("Discarding a refresh reply for replaced tokens", { uid: tokens.uid });
+      return;
+    }
+
+    const accessToken = readNonEmptyString(body, "AccessToken");
+    if (accessToken === undefined) {
+      throw new UnexpectedResponseError(
+        "Unexpected reply to POST /auth/v4/refresh: it has no AccessToken. The stored tokens were kept.",
+        {
+          status: 200,
+          contentType: "application/json",
+          request: this.#describe("POST", "/auth/v4/refresh"),
+        },
+      );
+    }
+    this.#tokens = {
+      uid: readNonEmptyString(body, "UID") ?? tokens.uid,
+      accessToken,
+      // A reply without a refresh token or scopes keeps the stored ones, never an empty value.
+      refreshToken: readNonEmptyString(body, "RefreshToken") ?? tokens.refreshToken,
+      scopes: readScopes(body) ?? tokens.scopes,
+      passwordMode: tokens.passwordMode,
+    };
+    this.#logger.info("Refreshed the tokens", { uid: tokens.uid });
+    await this.#notifyTokenChange("refresh");
+  }
+
+  async #logoutBeforeLogin(): Promise<void> {
+    try {
+      await this.logout();
+    } catch (error) {
+      this.#logger.warn("Logout before a new login failed; logging in anyway", {
+        error: describeError(error),
+      });
+    }
+  }
+
+  async #notifyTokenChange(reason: TokenChangeReason): Promise<void> {
+    const callback = this.#options.onTokenChange;
+    if (callback === undefined) {
+      return;
+    }
+    const tokens = this.#tokens;
+    const change: TokenChange = {
+      reason,
+      uid: tokens?.uid,
+      accessToken: tokens?.accessToken,
+      refreshToken: tokens?.refreshToken,
+      scopes: tokens?.scopes ?? [],
+      dump: this.dump(),
+    };
+    try {
+      await callback(change);
+    } catch (error) {
+      this.#logger.error("The onTokenChange callback failed", {
+        reason,
+        uid: tokens?.uid,
+        error: describeError(error),
+      });
+    }
+  }
+
+  async #errorFor(response: TransportResponse, plan: RequestPlan): Promise<Error> {
+    const buffered = await bufferStreamedResponse(response);
+    return createResponseError(buffered, this.#describe(plan.method, plan.endpoint, plan.query));
+  }
+
+  #takeHumanVerification(): HumanVerificationToken | undefined {
+    const solved = this.#humanVerification;
+    this.#humanVerification = undefined;
+    return solved;
+  }
+
+  #requireTokens(operation: string): SessionTokens {
+    if (this.#tokens === undefined) {
+      throw new TypeError(
+        `Cannot ${operation}: the session is not logged in. Call authenticate first.`,
+      );
+    }
+    return this.#tokens;
+  }
+
+  #withClientSecret(body: Record<string, unknown>): Record<string, unknown> {
+    const secret = this.#options.clientSecret;
+    return secret === undefined ? body : { ...body, ClientSecret: secret };
+  }
+
+  #srpOptions(): { modulusKey?: string; random?: (length: number) => Uint8Array } {
+    const srp = this.#options.srp;
+    return {
+      ...(srp?.modulusKey === undefined ? {} : { modulusKey: srp.modulusKey }),
+      ...(srp?.random === undefined ? {} : { random: srp.random }),
+    };
+  }
+
+  #describe(
+    method: string,
+    endpoint: string,
+    query?: Readonly<Record<string, QueryValue>>,
+  ): RequestDescription {
+    return { method, url: buildRequestUrl(this.#apiUrl, endpoint, query) };
+  }
+}
+
+/** Code 10013, or HTTP 400 or 422 from the refresh endpoint: the refresh token is dead. */
+function isDefinitiveRefreshFailure(error: unknown): error is ApiError {
+  return (
+    ApiError.isInstance(error) &&
+    (error.code === 10013 || error.status === 400 || error.status === 422)
+  );
+}
+
+function toSessionExpired(error: ApiError): SessionExpiredError {
+  // A plain boolean: SessionExpiredError has the same shape as ApiError, so the type guard
+  // would narrow the other branch to never.
+  const alreadyExpired: boolean = SessionExpiredError.isInstance(error);
+  if (alreadyExpired) {
+    return error as SessionExpiredError;
+  }
+  const code = error.code === undefined ? "" : `, code ${error.code}`;
+  return new SessionExpiredError(
+    `The session has ended: the server rejected the refresh token (HTTP ${error.status}${code}). Log in again.`,
+    {
+      status: error.status,
+      code: error.code,
+      serverMessage: error.serverMessage,
+      details: error.details,
+      headers: error.headers,
+      request: error.request,
+      cause: error,
+    },
+  );
+}
+
+/** Describes an error for a log entry. `@proton/errors` messages contain no secret. */
+function describeError(error: unknown): Record<string, unknown> {
+  if (ProtonError.isInstance(error)) {
+    return error.toJSON();
+  }
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message };
+  }
+  return { value: String(error) };
+}
+
+/** The refresh request's `State`: 32 random hex digits, as OAuth clients send. */
+function randomState(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+async function discardStream(response: TransportResponse): Promise<void> {
+  await response.stream?.cancel().catch(() => undefined);
+}
+
+/**
+ * Returns a copy of a streamed error response with up to `MAX_STREAMED_ERROR_BODY` bytes of its
+ * body buffered and the rest of the stream cancelled. A buffered response is returned as is.
+ */
+async function bufferStreamedResponse(response: TransportResponse): Promise<TransportResponse> {
+  if (response.stream === undefined) {
+    return response;
+  }
+  const reader = response.stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    while (length < MAX_STREAMED_ERROR_BODY) {
+      const { done, value } = await reader.read();
+      if (done) {
+        break;
+      }
+      chunks.push(value);
+      length += value.length;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  const body = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.length;
+  }
+  const text = new TextDecoder().decode(body);
+  return {
+    status: response.status,
+    headers: response.headers,
+    body,
+    stream: undefined,
+    text: () => text,
+    json: () => JSON.parse(text),
+  };
+}
