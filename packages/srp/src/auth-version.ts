@@ -13,8 +13,8 @@ export interface AuthVersionAttempt {
  * A known `info.Version` (1 to 4) is used as is. Version 0 means the server does not know which
  * legacy hash the account has, so the client tries 2, then 1 (only when cleaning the username
  * changes it, because otherwise 1 and 2 hash the same), then 0. Call it first without
- * `lastAuthVersion`, and again with the version that failed after each wrong-password answer
- * (code 8002), fetching a fresh `/auth/v4/info` for each attempt. Throws a `RangeError` when
+ * `lastAuthVersion`, and again with the version that failed after each wrong-password
+ * response (code 8002), fetching a fresh `/auth/v4/info` for each attempt. Throws a `RangeError` when
  * called again after the last candidate.
  */
 export function getAuthVersionWithFallback(
@@ -35,6 +35,6 @@ export function getAuthVersionWithFallback(
     return { version: 0, done: true };
   }
   throw new RangeError(
-    `No auth version is left to try after version ${lastAuthVersion}; the password is wrong`,
+    `No auth version is left to try after version ${lastAuthVersion}, so the password is wrong`,
   );
 }

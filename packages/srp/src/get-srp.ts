@@ -3,8 +3,8 @@ import { SrpError } from "@proton/errors";
 import { bytesToBigInt, decodeBase64, encodeBase64, equalBytesConstantTime } from "./bytes.js";
 import { hashPassword } from "./hash-password.js";
 import { modPow } from "./mod-pow.js";
-import { defaultRandom, type RandomSource, randomBytes } from "./random.js";
-import { GENERATOR, isInOpenRange, MODULUS_BITS, SRP_LENGTH } from "./srp-group.js";
+import { defaultRandom, type RandomSource } from "./random.js";
+import { drawSecret, GENERATOR, isInOpenRange, SRP_LENGTH } from "./srp-group.js";
 import {
   computeClientProof,
   computeMultiplier,
@@ -27,30 +27,8 @@ export interface SrpProofs {
   sharedSession: Uint8Array;
 }
 
-/** Attempts at drawing a client secret before the random source is declared broken. */
-const MAX_SECRET_ATTEMPTS = 1000;
-
-/** The smallest allowed client secret exclusive: 2 * 2048, so g^a wraps around N. */
-const MIN_CLIENT_SECRET = BigInt(2 * MODULUS_BITS);
-
 function invalidServerParameters(message: string): SrpError {
   return new SrpError(message, { reason: "invalid-server-parameters" });
-}
-
-/**
- * Draws the client secret a from 256 random bytes read as a little-endian integer, and draws
- * again until 2 * 2048 < a < N - 1.
- */
-export function drawSecret(random: RandomSource, modulus: bigint): bigint {
-  for (let attempt = 0; attempt < MAX_SECRET_ATTEMPTS; attempt++) {
-    const secret = bytesToBigInt(randomBytes(random, SRP_LENGTH));
-    if (secret > MIN_CLIENT_SECRET && secret < modulus - 1n) {
-      return secret;
-    }
-  }
-  throw new RangeError(
-    `The random source returned no usable SRP secret in ${MAX_SECRET_ATTEMPTS} attempts`,
-  );
 }
 
 /**
@@ -64,7 +42,7 @@ export function parseServerEphemeral(serverEphemeral: unknown, modulus: bigint):
   }
   if (bytes.length !== SRP_LENGTH) {
     throw invalidServerParameters(
-      `ServerEphemeral is ${bytes.length} bytes; expected ${SRP_LENGTH}`,
+      `ServerEphemeral is ${bytes.length} bytes, expected ${SRP_LENGTH}`,
     );
   }
   if (!isInOpenRange(bytesToBigInt(bytes), modulus)) {

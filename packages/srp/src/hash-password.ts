@@ -18,9 +18,9 @@ export interface HashPasswordParams {
   /** Auth version, 0 to 4. */
   version: number;
   password: string;
-  /** The account salt (base64, 10 bytes); required for versions 3 and 4. */
+  /** The account salt (base64, 10 bytes), required for versions 3 and 4. */
   salt?: string;
-  /** The account name; required for versions 0, 1 and 2. */
+  /** The account name, required for versions 0, 1 and 2. */
   username?: string;
   /** N as 256 little-endian bytes. */
   modulus: Uint8Array;
@@ -41,7 +41,7 @@ export function checkPassword(password: unknown): asserts password is string {
     throw new TypeError("password must be a string");
   }
   if (password.length === 0) {
-    throw new SrpError("Password is empty; enter the account password", {
+    throw new SrpError("Password is empty. Enter the account password", {
       reason: "invalid-password",
     });
   }
@@ -60,7 +60,7 @@ function requireUsername(username: string | undefined, version: number): string 
   return username;
 }
 
-/** Decodes the account salt of auth versions 3 and 4; it must be 10 bytes. */
+/** Decodes the 10-byte account salt of auth versions 3 and 4. */
 function decodeSrpSalt(salt: string | undefined): Uint8Array {
   const bytes = typeof salt === "string" ? decodeBase64(salt) : undefined;
   if (bytes === undefined) {
@@ -69,7 +69,7 @@ function decodeSrpSalt(salt: string | undefined): Uint8Array {
     });
   }
   if (bytes.length !== SRP_SALT_LENGTH) {
-    throw new SrpError(`Salt is ${bytes.length} bytes; expected ${SRP_SALT_LENGTH}`, {
+    throw new SrpError(`Salt is ${bytes.length} bytes, expected ${SRP_SALT_LENGTH}`, {
       reason: "invalid-server-parameters",
     });
   }
@@ -138,7 +138,7 @@ export async function hashPassword(params: HashPasswordParams): Promise<Uint8Arr
       break;
     default:
       throw new SrpError(
-        `Auth version ${String(version)} is not supported; supported versions are 0 to 4`,
+        `Auth version ${String(version)} is not supported. Supported versions are 0 to 4`,
         { reason: "unsupported-auth-version" },
       );
   }

@@ -1,4 +1,4 @@
-/** A source of cryptographically secure random bytes; tests inject a fixed one. */
+/** A source of cryptographically secure random bytes. Tests inject a fixed one. */
 export type RandomSource = (length: number) => Uint8Array;
 
 /** `crypto.getRandomValues`, in chunks of 65536 bytes (its per-call limit). */

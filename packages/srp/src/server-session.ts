@@ -1,10 +1,9 @@
 import { SrpError } from "@proton/errors";
 
 import { bytesToBigInt, decodeBase64, encodeBase64, equalBytesConstantTime } from "./bytes.js";
-import { drawSecret } from "./get-srp.js";
 import { modPow } from "./mod-pow.js";
 import { defaultRandom, type RandomSource } from "./random.js";
-import { GENERATOR, isInOpenRange, MODULUS_BITS, SRP_LENGTH } from "./srp-group.js";
+import { drawSecret, GENERATOR, isInOpenRange, MODULUS_BITS, SRP_LENGTH } from "./srp-group.js";
 import {
   computeClientProof,
   computeMultiplier,
@@ -19,7 +18,7 @@ export interface SrpServerSessionParams {
   modulus: Uint8Array;
   /** The account's verifier v, base64 of 256 little-endian bytes. */
   verifier: string;
-  /** Random byte source for the server secret b; defaults to `crypto.getRandomValues`. */
+  /** Random byte source for the server secret b (default: `crypto.getRandomValues`). */
   random?: RandomSource;
 }
 
@@ -46,15 +45,15 @@ function decodeSrpInteger(value: unknown, name: string): Uint8Array {
     throw invalidClientParameters(`${name} is missing or not valid base64`);
   }
   if (bytes.length !== SRP_LENGTH) {
-    throw invalidClientParameters(`${name} is ${bytes.length} bytes; expected ${SRP_LENGTH}`);
+    throw invalidClientParameters(`${name} is ${bytes.length} bytes, expected ${SRP_LENGTH}`);
   }
   return bytes;
 }
 
 /**
  * Starts the server side of Proton's SRP exchange for an account's verifier: draws the secret b
- * and computes B. The modulus is not signature-checked here; it must be 2048 bits and the
- * verifier must be in (1, N-1), or a `RangeError` is thrown.
+ * and computes B. The modulus is not signature-checked here, but it must be 2048 bits and 3 mod 8,
+ * and the verifier must be in (1, N-1), or a `RangeError` is thrown.
  */
 export async function createSrpServerSession(
   params: SrpServerSessionParams,
@@ -92,7 +91,7 @@ export async function createSrpServerSession(
     async checkClientProof(clientEphemeral, clientProof) {
       if (used) {
         throw invalidClientParameters(
-          "This SRP server session already checked a proof; start a new session",
+          "This SRP server session already checked a proof. Start a new session",
         );
       }
       used = true;

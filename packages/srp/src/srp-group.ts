@@ -1,6 +1,8 @@
 import { SrpError } from "@proton/errors";
 
+import { bytesToBigInt } from "./bytes.js";
 import { modPow } from "./mod-pow.js";
+import { type RandomSource, randomBytes } from "./random.js";
 
 /** Byte length of every SRP integer on the wire: 2048 bits, little-endian. */
 export const SRP_LENGTH = 256;
@@ -45,8 +47,12 @@ const SMALL_PRIMES = [
 const checkedModuli = new Set<bigint>();
 const CHECKED_MODULI_LIMIT = 16;
 
-function invalidModulus(message: string): SrpError {
-  return new SrpError(message, { reason: "invalid-modulus" });
+/** Creates the `SrpError` for a failed modulus check; `cause` keeps an OpenPGP.js error. */
+export function invalidModulus(message: string, cause?: unknown): SrpError {
+  return new SrpError(
+    message,
+    cause === undefined ? { reason: "invalid-modulus" } : { reason: "invalid-modulus", cause },
+  );
 }
 
 /**
@@ -60,10 +66,10 @@ export function checkModulus(modulus: bigint, random: (length: number) => Uint8A
 
   const bits = modulus.toString(2).length;
   if (bits !== MODULUS_BITS) {
-    throw invalidModulus(`Modulus is ${bits} bits long; Proton requires ${MODULUS_BITS} bits`);
+    throw invalidModulus(`Modulus is ${bits} bits long, but Proton requires ${MODULUS_BITS} bits`);
   }
   if (modulus % 8n !== 3n) {
-    throw invalidModulus(`Modulus mod 8 is ${modulus % 8n}; Proton requires 3`);
+    throw invalidModulus(`Modulus mod 8 is ${modulus % 8n}, but Proton requires 3`);
   }
   if (!isProbablePrime((modulus - 1n) / 2n, random)) {
     throw invalidModulus("Modulus is not a safe prime: (N-1)/2 is composite");
@@ -127,7 +133,7 @@ function passesMillerRabin(candidate: bigint, witness: bigint, oddPart: bigint, 
   return false;
 }
 
-/** Draws an integer in [0, bound) from `byteLength` random bytes; the small bias is harmless here. */
+/** Draws a Miller-Rabin witness in [0, bound). The modulo bias does not weaken the test. */
 function randomBelow(bound: bigint, byteLength: number, random: (length: number) => Uint8Array) {
   let value = 0n;
   for (const byte of random(byteLength)) {
@@ -139,4 +145,26 @@ function randomBelow(bound: bigint, byteLength: number, random: (length: number)
 /** Tells whether `value` is in the open interval (1, modulus - 1), as SRP requires of A and B. */
 export function isInOpenRange(value: bigint, modulus: bigint): boolean {
   return value > 1n && value < modulus - 1n;
+}
+
+/** Attempts at drawing a secret before the random source is declared broken. */
+const MAX_SECRET_ATTEMPTS = 1000;
+
+/** Exclusive lower bound of a secret: 2 * 2048, so that g^secret wraps around N. */
+const MIN_SECRET = BigInt(2 * MODULUS_BITS);
+
+/**
+ * Draws an SRP secret (a on the client, b on the server) from 256 random bytes read as a
+ * little-endian integer, and draws again until 2 * 2048 < secret < N - 1.
+ */
+export function drawSecret(random: RandomSource, modulus: bigint): bigint {
+  for (let attempt = 0; attempt < MAX_SECRET_ATTEMPTS; attempt++) {
+    const secret = bytesToBigInt(randomBytes(random, SRP_LENGTH));
+    if (secret > MIN_SECRET && secret < modulus - 1n) {
+      return secret;
+    }
+  }
+  throw new RangeError(
+    `The random source returned no usable SRP secret in ${MAX_SECRET_ATTEMPTS} attempts`,
+  );
 }

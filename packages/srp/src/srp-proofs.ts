@@ -7,7 +7,7 @@ export function toSrpBytes(value: bigint): Uint8Array {
   return bigIntToBytes(value, SRP_LENGTH);
 }
 
-/** Computes the multiplier k = H(LE(g) || LE(N)) mod N; g comes first. */
+/** Computes the multiplier k = H(LE(g) || LE(N)) mod N, with g first. */
 export function computeMultiplier(modulus: bigint): bigint {
   return bytesToBigInt(expandHashOf(toSrpBytes(GENERATOR), toSrpBytes(modulus))) % modulus;
 }

@@ -14,7 +14,7 @@ export interface AuthInfo {
 
 /** The login credentials. */
 export interface Credentials {
-  /** The account name; auth versions 0, 1 and 2 hash it with the password. */
+  /** The account name, which auth versions 0, 1 and 2 hash with the password. */
   username?: string;
   /** The password, hashed as its UTF-8 bytes without trimming or normalization. */
   password: string;
@@ -22,8 +22,8 @@ export interface Credentials {
 
 /** Options of the client-side calls. */
 export interface SrpOptions {
-  /** Armored public key that must have signed the modulus; defaults to `PROTON_MODULUS_KEY`. */
+  /** Armored public key that must have signed the modulus (default: `PROTON_MODULUS_KEY`). */
   modulusKey?: string;
-  /** Random byte source; defaults to `crypto.getRandomValues`. */
+  /** Random byte source (default: `crypto.getRandomValues`). */
   random?: RandomSource;
 }

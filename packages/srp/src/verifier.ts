@@ -9,12 +9,12 @@ import { verifyModulus } from "./verify-modulus.js";
 
 /** Parameters of `computeVerifier`. */
 export interface ComputeVerifierParams {
-  /** Auth version, 0 to 4; new verifiers use 4. */
+  /** Auth version, 0 to 4. New verifiers use 4. */
   version: number;
   password: string;
   /** The salt, base64 of 10 bytes. */
   salt: string;
-  /** The account name; required for versions 0, 1 and 2. */
+  /** The account name, required for versions 0, 1 and 2. */
   username?: string;
   /** N as 256 little-endian bytes. */
   modulus: Uint8Array;

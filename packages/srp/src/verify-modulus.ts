@@ -1,21 +1,13 @@
-import { SrpError } from "@proton/errors";
 import { readCleartextMessage, readKey, verify } from "openpgp";
 
 import { bytesToBigInt, decodeBase64 } from "./bytes.js";
 import { PROTON_MODULUS_KEY } from "./modulus-key.js";
 import { defaultRandom } from "./random.js";
-import { checkModulus, SRP_LENGTH } from "./srp-group.js";
+import { checkModulus, invalidModulus, SRP_LENGTH } from "./srp-group.js";
 
 const BEGIN_MESSAGE = "-----BEGIN PGP SIGNED MESSAGE-----";
 const BEGIN_SIGNATURE = "-----BEGIN PGP SIGNATURE-----";
 const END_SIGNATURE = "-----END PGP SIGNATURE-----";
-
-function invalidModulus(message: string, cause?: unknown): SrpError {
-  return new SrpError(
-    message,
-    cause === undefined ? { reason: "invalid-modulus" } : { reason: "invalid-modulus", cause },
-  );
-}
 
 function countOccurrences(text: string, search: string): number {
   return text.split(search).length - 1;
@@ -57,13 +49,13 @@ export async function verifyModulus(
     throw invalidModulus("Signed modulus text is not valid base64");
   }
   if (bytes.length !== SRP_LENGTH) {
-    throw invalidModulus(`Modulus is ${bytes.length} bytes; Proton requires ${SRP_LENGTH}`);
+    throw invalidModulus(`Modulus is ${bytes.length} bytes, but Proton requires ${SRP_LENGTH}`);
   }
   checkModulus(bytesToBigInt(bytes), defaultRandom);
   return bytes;
 }
 
-/** Verifies every signature of the clear-signed `text` against `armoredKey`; returns the text. */
+/** Verifies every signature of the clear-signed `text` against `armoredKey` and returns the text. */
 async function verifySignature(text: string, armoredKey: string): Promise<string> {
   let key: Awaited<ReturnType<typeof readKey>>;
   try {
@@ -83,7 +75,7 @@ async function verifySignature(text: string, armoredKey: string): Promise<string
     throw invalidModulus("Modulus signature could not be checked", error);
   });
   if (result.signatures.length === 0) {
-    throw invalidModulus("Modulus is not signed");
+    throw invalidModulus("Modulus has no readable signature (unsupported or missing packet)");
   }
   for (const signature of result.signatures) {
     try {
