@@ -1,7 +1,10 @@
 export { BodyCollector, type BodyCollectorOptions } from "./body-collector.js";
 export { createDeadline, type Deadline, type DeadlineOptions } from "./deadline.js";
+export { describeNetworkFailure } from "./error-codes.js";
+export { guardResponseStream } from "./guard-stream.js";
 export { normalizeHeaders } from "./headers.js";
 export { type EncodedRequestBody, encodeRequestBody } from "./request-body.js";
+export { parseRequestUrl } from "./request-url.js";
 export { createTransportResponse, type TransportResponseInit } from "./response.js";
 export type {
   HttpMethod,

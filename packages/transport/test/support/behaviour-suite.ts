@@ -15,7 +15,7 @@ import {
 } from "./servers.js";
 
 export interface TransportFactory {
-  /** Creates a transport that trusts the test CA (fixtures/tls/ca.pem) and no other custom CA. */
+  /** Creates a transport that trusts the test CA (ca.pem of the pinning test fixtures). */
   create(options?: { timeoutMs?: number }): Transport;
 }
 
@@ -169,6 +169,42 @@ export function describeTransportBehaviour(name: string, factory: TransportFacto
       expect(response.stream).toBeDefined();
       const text = await new Response(response.stream).text();
       expect(text).toBe("first,second");
+    });
+
+    it("maps a reset mid-stream to NetworkError", async () => {
+      const target = await server((request, response) => {
+        response.writeHead(200, { "content-type": "text/plain", "content-length": "1000" });
+        response.write("partial");
+        setTimeout(() => request.socket.destroy(), 20);
+      });
+
+      const response = await transport().request({
+        method: "GET",
+        url: `${target.url}/download`,
+        stream: true,
+      });
+      const error = await new Response(response.stream).text().catch((caught: unknown) => caught);
+
+      expect(NetworkError.isInstance(error)).toBe(true);
+      expect((error as NetworkError).request?.url).toBe(`${target.url}/download`);
+    });
+
+    it("times out a stalled stream", async () => {
+      const target = await server((_request, response) => {
+        response.writeHead(200, { "content-type": "text/plain", "content-length": "1000" });
+        response.write("partial");
+      });
+
+      const response = await transport().request({
+        method: "GET",
+        url: `${target.url}/download`,
+        stream: true,
+        timeoutMs: 150,
+      });
+      const error = await new Response(response.stream).text().catch((caught: unknown) => caught);
+
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect((error as TimeoutError).timeoutMs).toBe(150);
     });
 
     it("reuses one keep-alive connection", async () => {

@@ -93,7 +93,7 @@ export async function startHttpServer(handler: Handler): Promise<TestServer> {
   return describe(`http://127.0.0.1:${port}`, port, tracked, closer(server, tracked));
 }
 
-/** A TCP server that accepts connections and never sends a byte (no TLS handshake either). */
+/** Starts a TCP server that accepts connections and never sends a byte, not even a TLS handshake. */
 export async function startSilentServer(): Promise<TestServer> {
   const server = net.createServer(() => {});
   const tracked: Tracked = { sockets: new Set(), connections: 0, resumedSessions: 0 };
@@ -108,7 +108,7 @@ export interface ProxyServer extends TestServer {
 }
 
 /**
- * An HTTP proxy that serves CONNECT only and tunnels to 127.0.0.1 whatever the target host,
+ * Starts an HTTP proxy that serves CONNECT only and tunnels to 127.0.0.1 whatever the target host,
  * so tests never reach another machine.
  */
 export async function startConnectProxy(): Promise<ProxyServer> {

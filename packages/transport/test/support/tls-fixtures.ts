@@ -1,7 +1,7 @@
 /**
  * The test certificates of @proton/pinning (packages/pinning/test/fixtures/tls, made by the
  * generate.sh there), shared by the transport tests so that one set of certificates exists.
- * `pins` holds the SPKI SHA-256 pins that openssl computed for each certificate (pins.txt).
+ * `pins` contains the SPKI SHA-256 pins that openssl computed for each certificate (pins.txt).
  */
 import { readFileSync } from "node:fs";
 
