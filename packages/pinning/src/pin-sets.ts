@@ -17,7 +17,7 @@ export interface PinSet {
   readonly hosts: readonly string[];
   /** base64(SHA-256(SubjectPublicKeyInfo)) values, current key first. */
   readonly pins: readonly string[];
-  /** Where the pins were published. */
+  /** The publication that lists these pins. */
   readonly source: string;
 }
 

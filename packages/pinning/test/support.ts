@@ -38,7 +38,7 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-/** Starts an HTTPS server on 127.0.0.1 that presents `certificate` and answers "ok". */
+/** Starts an HTTPS server on 127.0.0.1 that presents `certificate` and responds "ok". */
 export async function startServer(
   certificate: string,
   options: { ticketKeys?: Buffer; port?: number } = {},
