@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { redactUrl } from "@proton/errors";
 import type { PinFailureReport } from "@proton/pinning";
 import { validatePins } from "@proton/pinning";
 import {
@@ -6,7 +7,9 @@ import {
   createDeadline,
   createTransportResponse,
   encodeRequestBody,
+  guardResponseStream,
   normalizeHeaders,
+  parseRequestUrl,
   type Transport,
   type TransportRequest,
   type TransportResponse,
@@ -110,11 +113,15 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
 
         if (request.stream === true) {
           streaming = true;
-          response.body.once("close", () => deadline.clear());
+          const stream = guardResponseStream(
+            Readable.toWeb(response.body) as ReadableStream<Uint8Array>,
+            deadline,
+            (error) => mapTransportError(error, { request: requestInfo, connectTimeoutMs }),
+          );
           return createTransportResponse({
             status: response.statusCode,
             headers: responseHeaders,
-            stream: Readable.toWeb(response.body) as ReadableStream<Uint8Array>,
+            stream,
             request: requestInfo,
           });
         }
@@ -164,23 +171,6 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
   };
 }
 
-function parseRequestUrl(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch (error) {
-    throw new TypeError(`Invalid request URL: expected an absolute http(s) URL, got "${value}".`, {
-      cause: error,
-    });
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new TypeError(
-      `Unsupported URL scheme "${url.protocol}" in the request URL: use https: or http:.`,
-    );
-  }
-  return url;
-}
-
 function checkNonNegative(name: string, value: number): number {
   if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
     throw new RangeError(`${name} must be a number >= 0, got ${String(value)}.`);
@@ -197,7 +187,7 @@ function checkProxy(proxy: string | undefined): string | undefined {
     url = new URL(proxy);
   } catch (error) {
     throw new TypeError(
-      `proxy must be an http:// or https:// URL or "env"; "${proxy}" is not a URL.`,
+      `proxy must be an http:// or https:// URL or "env"; "${redactUrl(proxy)}" is not a URL.`,
       { cause: error },
     );
   }

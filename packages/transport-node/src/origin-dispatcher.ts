@@ -13,8 +13,8 @@ export interface OriginDispatcherOptions {
 
 /**
  * Creates the connection pool for one origin. With pinning on, the pins are resolved first, so
- * an unknown host throws a `PinningError` before any connection is opened; the pin check then
- * runs on every TLS handshake, also through a proxy, where it checks the origin's certificate.
+ * an unknown host throws a `PinningError` before any connection is opened. The pin check then
+ * runs on every TLS handshake. Through a proxy, it checks the origin's certificate.
  */
 export function createOriginDispatcher(url: URL, options: OriginDispatcherOptions): Dispatcher {
   const port = url.port === "" ? defaultPort(url.protocol) : Number(url.port);

@@ -194,6 +194,20 @@ describe("createNodeTransport options", () => {
     expect((error as Error).message).toContain("absolute");
   });
 
+  it("redacts a token in an invalid URL", async () => {
+    const error = await transport()
+      .request({ method: "GET", url: "/core/v4/users?access_token=s3cr3t" })
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).not.toContain("s3cr3t");
+  });
+
+  it("redacts proxy credentials in errors", () => {
+    expect(() => createNodeTransport({ proxy: "user:s3cr3t@proxy" })).toThrow(TypeError);
+    expect(() => createNodeTransport({ proxy: "user:s3cr3t@proxy" })).not.toThrow(/s3cr3t/);
+  });
+
   it("rejects requests after close", async () => {
     const target = await server(ok);
     const client = transport();
