@@ -1,1 +1,1 @@
-export {};
+export { createFetchTransport, type FetchTransportOptions } from "./fetch-transport.js";

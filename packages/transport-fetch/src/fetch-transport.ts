@@ -1,0 +1,128 @@
+import {
+  BodyCollector,
+  createDeadline,
+  createTransportResponse,
+  encodeRequestBody,
+  guardResponseStream,
+  normalizeHeaders,
+  parseRequestUrl,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from "@proton/transport";
+import ky from "ky";
+import { mapFetchError } from "./map-fetch-error.js";
+
+export interface FetchTransportOptions {
+  /** The `fetch` to use. Default `globalThis.fetch`, looked up when each request is sent. */
+  fetch?: typeof fetch | undefined;
+  /** Default deadline of each request, headers and body, in milliseconds. Default 30_000. */
+  timeoutMs?: number | undefined;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Creates a transport on ky and `fetch`, for browsers and for Node with any `fetch`. It cannot
+ * pin certificates because `fetch` exposes no TLS details; errors, deadlines and aborts behave
+ * as in `@proton/transport-node`. ky's own retries, timeout and HTTP errors are off: the
+ * session decides retries, and non-2xx statuses are responses.
+ */
+export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
+  const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (typeof defaultTimeoutMs !== "number" || !(defaultTimeoutMs >= 0)) {
+    throw new RangeError(`timeoutMs must be a number >= 0, got ${String(defaultTimeoutMs)}.`);
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new TypeError(`fetch must be a function, got ${typeof options.fetch}.`);
+  }
+
+  const client = ky.create({
+    retry: 0,
+    timeout: false,
+    throwHttpErrors: false,
+    fetch: (input, init) => (options.fetch ?? globalThis.fetch)(input, init),
+  });
+
+  return {
+    async request(request: TransportRequest): Promise<TransportResponse> {
+      const requestInfo = { method: request.method, url: request.url };
+      parseRequestUrl(request.url);
+      const deadline = createDeadline({
+        timeoutMs: request.timeoutMs ?? defaultTimeoutMs,
+        signal: request.signal,
+        request: requestInfo,
+      });
+      if (deadline.signal.aborted) {
+        deadline.clear();
+        throw deadline.abortError();
+      }
+      const { body, headers } = encodeRequestBody(request.body, request.headers);
+      let streaming = false;
+
+      try {
+        const response = await client(request.url, {
+          method: request.method,
+          headers,
+          ...(body === undefined ? {} : { body: body as BodyInit }),
+          signal: deadline.signal,
+        });
+        const responseHeaders = readHeaders(response.headers);
+
+        if (request.stream === true && response.body !== null) {
+          streaming = true;
+          return createTransportResponse({
+            status: response.status,
+            headers: responseHeaders,
+            stream: guardResponseStream(response.body, deadline, (error) =>
+              mapFetchError(error, requestInfo),
+            ),
+            request: requestInfo,
+          });
+        }
+
+        const collector = new BodyCollector({
+          status: response.status,
+          contentType: responseHeaders["content-type"],
+          maxBytes: request.maxBodyBytes,
+          request: requestInfo,
+        });
+        if (response.body !== null) {
+          const reader = response.body.getReader();
+          try {
+            for (;;) {
+              const { done, value } = await reader.read();
+              if (done) {
+                break;
+              }
+              collector.push(value);
+            }
+          } catch (error) {
+            await reader.cancel().catch(() => {});
+            throw error;
+          }
+        }
+        return createTransportResponse({
+          status: response.status,
+          headers: responseHeaders,
+          body: collector.finish(),
+          request: requestInfo,
+        });
+      } catch (error) {
+        throw deadline.abortError() ?? mapFetchError(error, requestInfo);
+      } finally {
+        if (!streaming) {
+          deadline.clear();
+        }
+      }
+    },
+  };
+}
+
+function readHeaders(headers: Headers): Record<string, string> {
+  const entries: [string, string][] = [];
+  headers.forEach((value, name) => {
+    entries.push([name, value]);
+  });
+  return normalizeHeaders(entries);
+}

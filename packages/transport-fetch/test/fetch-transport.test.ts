@@ -1,0 +1,98 @@
+import { NetworkError } from "@proton/errors";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  type Handler,
+  sendJson,
+  startHttpServer,
+  startHttpsServer,
+  type TestServer,
+} from "../../transport/test/support/servers.js";
+import { createFetchTransport } from "../src/index.js";
+
+const cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    await cleanup();
+  }
+});
+
+async function httpServer(handler: Handler): Promise<TestServer & { requests: number }> {
+  let requests = 0;
+  const started = await startHttpServer((request, response) => {
+    requests++;
+    handler(request, response);
+  });
+  cleanups.push(() => started.close());
+  return Object.defineProperty(started, "requests", { get: () => requests }) as TestServer & {
+    requests: number;
+  };
+}
+
+describe("createFetchTransport", () => {
+  it("uses the global fetch by default", async () => {
+    const target = await httpServer((_request, response) =>
+      sendJson(response, 200, { Code: 1000 }),
+    );
+
+    const response = await createFetchTransport().request({ method: "GET", url: target.url });
+
+    expect(response.json()).toEqual({ Code: 1000 });
+  });
+
+  it("calls the injected fetch once", async () => {
+    const target = await httpServer((_request, response) => sendJson(response, 200, {}));
+    const calls: string[] = [];
+    const transport = createFetchTransport({
+      fetch: (input, init) => {
+        calls.push(input instanceof Request ? input.url : String(input));
+        return fetch(input, init);
+      },
+    });
+
+    await transport.request({ method: "GET", url: `${target.url}/tests/ping` });
+
+    expect(calls).toEqual([`${target.url}/tests/ping`]);
+  });
+
+  it("returns a 503 without retrying", async () => {
+    const target = await httpServer((_request, response) => {
+      response.setHeader("retry-after", "1");
+      sendJson(response, 503, { Code: 503 });
+    });
+
+    const response = await createFetchTransport().request({ method: "POST", url: target.url });
+
+    expect(response.status).toBe(503);
+    expect(response.headers["retry-after"]).toBe("1");
+    expect(target.requests).toBe(1);
+  });
+
+  it("rejects an untrusted certificate", async () => {
+    const target = await startHttpsServer((_request, response) => sendJson(response, 200, {}));
+    cleanups.push(() => target.close());
+
+    const error = await createFetchTransport()
+      .request({ method: "GET", url: target.url })
+      .catch((caught: unknown) => caught);
+
+    expect(NetworkError.isInstance(error)).toBe(true);
+    expect((error as NetworkError).errorCode).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+  });
+
+  it("rejects a relative URL", async () => {
+    const error = await createFetchTransport()
+      .request({ method: "GET", url: "/core/v4/users" })
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toContain("absolute");
+  });
+
+  it("rejects invalid options", () => {
+    expect(() => createFetchTransport({ timeoutMs: -1 })).toThrow(RangeError);
+    expect(() => createFetchTransport({ fetch: "fetch" as unknown as typeof fetch })).toThrow(
+      TypeError,
+    );
+  });
+});
