@@ -90,6 +90,8 @@ export class Session {
   #cookies: CookieJar = new CookieJar();
   #tokens: SessionTokens | undefined;
   #refreshInFlight: Promise<void> | undefined;
+  /** The error that ended the session when the server rejected the refresh token. */
+  #expiry: SessionExpiredError | undefined;
   #humanVerification: HumanVerificationToken | undefined;
   #extraFields: Readonly<Record<string, unknown>> = {};
   #extraSessionData: Readonly<Record<string, unknown>> = {};
@@ -251,6 +253,7 @@ export class Session {
       }
 
       const login = readLoginReply(loginBody, this.#describe("POST", "/auth/v4"));
+      this.#expiry = undefined;
       this.#tokens = {
         uid: login.uid,
         accessToken: login.accessToken,
@@ -462,6 +465,7 @@ export class Session {
     const url = buildRequestUrl(this.#apiUrl, plan.endpoint, plan.query);
     const path = endpointPath(plan.endpoint);
     const humanVerification = plan.humanVerification ? this.#takeHumanVerification() : undefined;
+    const startTokens = this.#tokens;
     let replayed = false;
     let throttleRetries = 0;
     let transientRetries = 0;
@@ -474,6 +478,10 @@ export class Session {
       }
 
       const tokens = this.#tokens;
+      if (startTokens !== undefined && tokens === undefined && this.#expiry !== undefined) {
+        // The session ended while this request waited for a refresh or a retry.
+        throw this.#expiry;
+      }
       const response = await this.#options.transport.request(
         this.#buildTransportRequest(plan, url, tokens, humanVerification),
       );
@@ -623,11 +631,13 @@ export class Session {
           uid: tokens.uid,
           error: describeError(error),
         });
+        const expiry = toSessionExpired(error);
         if (this.#tokens === tokens) {
           this.#tokens = undefined;
+          this.#expiry = expiry;
           await this.#notifyTokenChange("expired");
         }
-        throw toSessionExpired(error);
+        throw expiry;
       }
       this.#logger.warn("Refresh failed; keeping the stored tokens", {
         uid: tokens.uid,
