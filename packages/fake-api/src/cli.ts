@@ -51,14 +51,9 @@ async function main(): Promise<void> {
   }
 
   const api = await startFakeApi(options);
-  process.stdout.write(
-    `${JSON.stringify({ url: api.url, pin: api.pin, caFile: api.caFile, controlUrl: api.controlUrl })}\n`,
-  );
-  const names = (options.users ?? []).map((user) => user.username).join(", ");
-  process.stderr.write(
-    `fake API listening on ${api.url}, control API on ${api.controlUrl}, users: ${names}\n`,
-  );
 
+  // Handlers go in before the first line is printed: a signal that arrives before Node has a
+  // listener kills the process with the default action instead of stopping it cleanly.
   const stop = (signal: string): void => {
     process.stderr.write(`${signal} received, stopping\n`);
     api.close().then(
@@ -71,6 +66,14 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
+
+  const names = (options.users ?? []).map((user) => user.username).join(", ");
+  process.stderr.write(
+    `fake API listening on ${api.url}, control API on ${api.controlUrl}, users: ${names}\n`,
+  );
+  process.stdout.write(
+    `${JSON.stringify({ url: api.url, pin: api.pin, caFile: api.caFile, controlUrl: api.controlUrl })}\n`,
+  );
 }
 
 function parseInteger(flag: string, text: string): number {

@@ -13,6 +13,17 @@ const KINDS: ReadonlySet<string> = new Set<FaultKind>([
   "large-body",
 ]);
 
+const FIELDS: ReadonlySet<string> = new Set([
+  "route",
+  "kind",
+  "status",
+  "code",
+  "retryAfter",
+  "delayMs",
+  "bytes",
+  "times",
+]);
+
 interface ActiveFault {
   id: string;
   spec: FaultSpec;
@@ -80,6 +91,14 @@ export function validateFault(value: unknown): FaultSpec {
     throw new FakeApiInputError("fault", "expected an object with route and kind.");
   }
   const fields = value as Record<string, unknown>;
+  for (const name of Object.keys(fields)) {
+    if (!FIELDS.has(name)) {
+      throw new FakeApiInputError(
+        `fault.${name}`,
+        `unknown field; known fields are ${[...FIELDS].join(", ")}.`,
+      );
+    }
+  }
 
   const route = fields["route"];
   if (typeof route !== "string" || !(route === "*" || /^(\*|[A-Za-z]+) (\*|\/\S*)$/.test(route))) {

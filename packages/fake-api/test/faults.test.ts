@@ -207,6 +207,7 @@ describe("fault injection", () => {
     [{ route: "GET /tests/ping", kind: "status", status: 42 }, /fault.status/],
     [{ route: "GET /tests/ping", kind: "status", times: 0 }, /fault.times/],
     [{ route: "GET /tests/ping", kind: "status", retryAfter: "1\r\nx: y" }, /fault.retryAfter/],
+    [{ route: "GET /tests/ping", kind: "status", time: 2 }, /fault.time: unknown field/],
   ])("rejects the invalid fault %j", (fault, message) => {
     expect(() => api.control.injectFault(fault as never)).toThrow(FakeApiInputError);
     expect(() => api.control.injectFault(fault as never)).toThrow(message);
