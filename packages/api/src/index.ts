@@ -1,1 +1,2 @@
-export {};
+export { Session } from "./node-session.js";
+export * from "./shared-exports.js";

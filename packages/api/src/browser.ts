@@ -1,0 +1,2 @@
+export { Session } from "./browser-session.js";
+export * from "./shared-exports.js";
