@@ -1,8 +1,8 @@
 #!/bin/sh
 # Regenerates the test CA and the localhost certificate that @proton/fake-api serves.
 # The leaf's private key is committed on purpose because it protects only loopback test
-# traffic. The CA key is deleted after signing, so nobody can mint more certificates under
-# this CA. Run from this folder with OpenSSL 3: sh generate.sh. Both certificates are valid for
+# traffic. The CA key is deleted after signing, so no further certificate can be issued
+# under this CA. Run from this folder with OpenSSL 3: sh generate.sh. Both certificates are valid for
 # 100 years. The pin that startFakeApi reports changes whenever this script runs.
 set -eu
 

@@ -7,7 +7,7 @@ export const handlePing: RouteHandler = async () => ({ Code: CODES.SUCCESS });
 
 /**
  * `GET /core/v4/users`: the logged-in user.
- * NOTE: `Keys` is empty because the fake API holds no PGP keys; only the key salts exist.
+ * NOTE: `Keys` is empty because the fake API has no PGP keys. Only the key salts exist.
  */
 export const handleUsers: RouteHandler = async (state, context) => {
   const { user } = authenticate(state, context, { allowTwoFactorScope: false });

@@ -12,8 +12,8 @@ export const CODES = {
 } as const;
 
 /**
- * An error answer `{"Code","Error","Details"}` that a handler throws; the server turns it into
- * a response with `status` and `headers`.
+ * An error response `{"Code","Error","Details"}` that a handler throws. The server sends it
+ * with `status` and `headers`.
  */
 export class ApiFailure extends Error {
   readonly status: number;
@@ -35,7 +35,7 @@ export class ApiFailure extends Error {
     this.headers = options.headers ?? {};
   }
 
-  /** The JSON body the live API sends for this error. */
+  /** Returns the JSON body the live API sends for this error. */
   toBody(): Record<string, unknown> {
     const body: Record<string, unknown> = { Code: this.code, Error: this.message };
     if (this.details !== undefined) {

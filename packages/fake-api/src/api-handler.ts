@@ -11,9 +11,9 @@ import type { RequestLogEntry } from "./types.js";
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
 /**
- * Returns the request listener of the API server. Each request goes through, in order: the
- * injected faults, the `x-pm-appversion` check, the route's handler; every request ends with
- * one request-log entry and one `log` line.
+ * Returns the request listener of the API server. A request first meets the injected faults,
+ * then the `x-pm-appversion` check, then its route's handler. Each request ends with one
+ * request-log entry and one `log` line.
  */
 export function createApiHandler(
   state: ServerState,

@@ -8,7 +8,7 @@ import type { FaultSpec } from "./types.js";
 const DEFAULT_LARGE_BODY_BYTES = 32 * 1024 * 1024;
 const CHUNK_BYTES = 64 * 1024;
 
-/** What happened to the request: answered by the fault, or passed on to the normal handler. */
+/** Outcome of a fault: the fault sent the response, or the request goes on to its handler. */
 export type FaultOutcome = { handled: true; status: number; code?: number } | { handled: false };
 
 const MAINTENANCE_PAGE = `<!DOCTYPE html>

@@ -23,7 +23,7 @@ const MAX_PENDING_LOGINS = 10_000;
 
 const WRONG_CREDENTIALS = "Incorrect login credentials. Please try again.";
 
-/** `POST /auth/v4/info`: the SRP parameters of an account, or plausible ones for an unknown name. */
+/** `POST /auth/v4/info`: returns the SRP parameters of an account, or plausible ones for an unknown name. */
 export const handleInfo: RouteHandler = async (state, context) => {
   const username = requireString(context, "Username");
   const user = state.users.find(username);
@@ -65,7 +65,7 @@ export const handleInfo: RouteHandler = async (state, context) => {
 
 /**
  * `POST /auth/v4`: checks the SRP client proof, then human verification, and opens a session.
- * A wrong password and an unknown username both answer 422 with Code 8002.
+ * A wrong password and an unknown username both get HTTP 422 with Code 8002.
  */
 export const handleLogin: RouteHandler = async (state, context) => {
   const username = requireString(context, "Username");
@@ -124,7 +124,11 @@ export const handleLogin: RouteHandler = async (state, context) => {
 export const handle2fa: RouteHandler = async (state, context) => {
   const session = authenticate(state, context, { allowTwoFactorScope: true });
   if (session.scopes.includes("full")) {
-    throw new ApiFailure(422, CODES.INVALID_VALUE, "Two-factor authentication is not pending.");
+    throw new ApiFailure(
+      422,
+      CODES.INVALID_VALUE,
+      "Two-factor authentication is not pending: the session already has full scope.",
+    );
   }
 
   const code = context.body["TwoFactorCode"];
@@ -147,8 +151,8 @@ export const handle2fa: RouteHandler = async (state, context) => {
 };
 
 /**
- * `POST /auth/v4/refresh`: rotates both tokens. The UID comes from `x-pm-uid` or the body; a
- * dead or wrong refresh token answers 422 with Code 10013.
+ * `POST /auth/v4/refresh`: rotates both tokens. The UID comes from `x-pm-uid` or the body. A
+ * used, revoked or wrong refresh token gets HTTP 422 with Code 10013.
  */
 export const handleRefresh: RouteHandler = async (state, context) => {
   const uidField = context.body["UID"];
@@ -162,7 +166,11 @@ export const handleRefresh: RouteHandler = async (state, context) => {
     context.entry.uid = uid;
   }
   if (typeof refreshToken !== "string" || refreshToken === "") {
-    throw new ApiFailure(422, CODES.INVALID_VALUE, "Missing RefreshToken.");
+    throw new ApiFailure(
+      422,
+      CODES.INVALID_VALUE,
+      "Missing RefreshToken: send the refresh token of the login or last refresh.",
+    );
   }
   context.entry.tokenId = tokenId(refreshToken);
   if (uid === undefined) {
@@ -176,7 +184,7 @@ export const handleRefresh: RouteHandler = async (state, context) => {
   const check = state.sessions.checkRefreshToken(uid, refreshToken);
   if (check.state !== "valid") {
     context.entry.token = "invalid";
-    throw new ApiFailure(422, CODES.INVALID_REFRESH_TOKEN, "Invalid refresh token.");
+    throw new ApiFailure(422, CODES.INVALID_REFRESH_TOKEN, "Invalid refresh token: log in again.");
   }
   context.entry.token = "refresh";
 
@@ -222,8 +230,8 @@ function scopeFields(session: Session): { Scope: string; Scopes: string[] } {
 }
 
 /**
- * The `2FA` object of info and login answers. For an enrolled security key it lists one
- * WebAuthn credential with a fresh challenge, shaped like the live API's answer.
+ * Builds the `2FA` object of info and login responses. For an enrolled security key it lists
+ * one WebAuthn credential with a fresh challenge, in the shape the live API sends.
  */
 function twoFactorInfo(
   state: ServerState,

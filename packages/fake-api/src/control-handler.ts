@@ -21,7 +21,7 @@ const ENDPOINTS: readonly string[] = [
 
 /**
  * Returns the request listener of the control API: plain JSON over HTTP on its own port, so
- * the API port never exposes it. Errors answer 400 with `{"error","field"}`.
+ * the API port never exposes it. Invalid input gets HTTP 400 with `{"error","field"}`.
  */
 export function createControlHandler(
   control: FakeApiControl,
@@ -159,7 +159,7 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-/** A stand-in for Proton's verification page: one button solves the token. */
+/** Renders a stand-in for Proton's verification page, where one button solves the token. */
 function verificationPage(token: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
@@ -176,6 +176,7 @@ function verificationPage(token: string): string {
 `;
 }
 
+/** Renders the page shown after a token is solved. */
 function solvedPage(): string {
   return `<!DOCTYPE html>
 <html lang="en">

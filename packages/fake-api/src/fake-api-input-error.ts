@@ -4,7 +4,7 @@ import { ProtonError, type ProtonErrorOptions } from "@proton/errors";
 export class FakeApiInputError extends ProtonError {
   static override readonly brand: string = "FakeApiInputError";
 
-  /** Where the value came from, such as "users[2].authVersion" or "fault.kind". */
+  /** Path of the invalid value, such as "users[2].authVersion" or "fault.kind". */
   readonly field: string;
 
   constructor(field: string, message: string, options: ProtonErrorOptions = {}) {

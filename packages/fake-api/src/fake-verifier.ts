@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 
 /**
  * Derives a stable SRP salt, modulus choice and verifier for a username that has no account,
- * keyed by a per-server secret. Answering `/auth/v4/info` with these makes an unknown username
+ * keyed by a per-server secret. Sending these from `/auth/v4/info` makes an unknown username
  * look like an account that rejects every password, and repeated requests get the same salt.
  */
 export function deriveUnknownUserSrp(

@@ -40,7 +40,7 @@ export function parseJsonObject(raw: Buffer): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** Sends a JSON answer with its length, so keep-alive connections stay usable. */
+/** Sends a JSON response with its length, so keep-alive connections stay usable. */
 export function sendJson(
   response: ServerResponse,
   status: number,

@@ -28,7 +28,7 @@ export interface ServerState {
   log: RequestLog;
   pendingLogins: Map<string, PendingLogin>;
   random: RandomSource;
-  /** Key of the salts and verifiers answered for unknown usernames. */
+  /** HMAC key that derives the salts and verifiers sent for unknown usernames. */
   unknownUserSecret: Uint8Array;
   /** N of each signed modulus, in the order of `SIGNED_MODULI`. */
   moduli: readonly Uint8Array[];
@@ -50,7 +50,7 @@ export interface RequestContext {
   entry: RequestLogEntry;
 }
 
-/** A route handler returns the body of a 200 answer or throws `ApiFailure`. */
+/** A route handler returns the body of a 200 response or throws `ApiFailure`. */
 export type RouteHandler = (
   state: ServerState,
   context: RequestContext,

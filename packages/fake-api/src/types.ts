@@ -43,9 +43,9 @@ export interface FakeUserInput {
   authVersion?: 0 | 1 | 2 | 3 | 4;
   /** Base32 TOTP secret. Enables TOTP (bit 1 of the 2FA bitmask). */
   totpSecret?: string;
-  /** A FIDO2 security key is enrolled (bit 2 of the 2FA bitmask). */
+  /** An enrolled FIDO2 security key (bit 2 of the 2FA bitmask). */
   securityKey?: boolean;
-  /** Every login answers Code 9001 until it is retried with a solved verification token. */
+  /** Every login gets Code 9001 until it is resent with a solved verification token. */
   humanVerification?: boolean;
   /** 1 for one password, 2 for a separate mailbox password. Default 1. */
   passwordMode?: 1 | 2;
@@ -95,11 +95,11 @@ export interface FaultSpec {
   kind: FaultKind;
   /** HTTP status for "status" (default 503) and "html" (default 503). */
   status?: number;
-  /** Body `Code` for "status" (default: the HTTP status) and "rate-limit" (default 2028). */
+  /** Body `Code` for "status" and "rate-limit". Default: the HTTP status (429 for "rate-limit"). */
   code?: number;
   /** Raw `Retry-After` header value for "rate-limit" (default "1") and "status" (default: none). */
   retryAfter?: string;
-  /** Wait before the normal answer, for "delay", in milliseconds. */
+  /** Wait before the normal response, for "delay", in milliseconds. */
   delayMs?: number;
   /** Body size for "large-body", in bytes. Default 32 MiB. */
   bytes?: number;
@@ -107,7 +107,7 @@ export interface FaultSpec {
   times?: number;
 }
 
-/** Which credential a request carried, as the fake API judged it. */
+/** Kind of credential a request carried, as the fake API classified it. */
 export type TokenUse = "access" | "refresh" | "none" | "expired" | "invalid";
 
 /** One handled request. */
@@ -123,7 +123,7 @@ export interface RequestLogEntry {
   status: number;
   /** Body `Code` sent, when the body was an API JSON object. */
   code?: number;
-  /** Session UID the request named in `x-pm-uid` or in the refresh body. */
+  /** Session UID from `x-pm-uid` or the refresh body, or of the session a login opened. */
   uid?: string;
   token: TokenUse;
   /** First 8 hex digits of the SHA-256 of the token used; not enough to use the token. */

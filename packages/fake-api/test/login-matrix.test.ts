@@ -27,7 +27,7 @@ afterAll(async () => {
   await api.close();
 });
 
-/** Logs in the way Proton's clients do, walking the version fallback when info says 0. */
+/** Logs in the way Proton's clients do, walking the version fallback when info returns Version 0. */
 async function loginWithFallback(username: string, password: string): Promise<LoggedIn> {
   const info = await call(api, "POST", "/auth/v4/info", { body: { Username: username } });
   let attempt = getAuthVersionWithFallback({ Version: info.body["Version"] as number }, username);
