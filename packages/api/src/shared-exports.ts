@@ -21,6 +21,7 @@ export {
   type TokenChangeReason,
   type TotpOptions,
   type TwoFactorStatus,
+  UnsupportedSecondFactorError,
 } from "@proton/session";
 export type {
   HttpMethod,

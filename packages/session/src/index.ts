@@ -25,3 +25,4 @@ export type {
 } from "./session-options.js";
 export { generateTotp, type TotpOptions } from "./totp.js";
 export { readTwoFactor, type TwoFactorStatus } from "./two-factor.js";
+export { UnsupportedSecondFactorError } from "./unsupported-second-factor-error.js";

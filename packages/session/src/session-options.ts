@@ -46,8 +46,8 @@ export interface SessionOptions {
   apiUrl: string;
   /** Sent as `x-pm-appversion`: `Other`, or `<client>@<semver>` for a registered client. */
   appVersion: string;
-  /** Sent as `User-Agent`. */
-  userAgent: string;
+  /** Sent as `User-Agent`. Default "proton-ts". Browsers ignore it and send their own. */
+  userAgent?: string | undefined;
   /** The HTTP transport, such as `createNodeTransport()` from `@proton/transport-node`. */
   transport: Transport;
   /** Sent as `ClientSecret` with the login requests, for clients that have one. */

@@ -39,6 +39,8 @@ import type {
   TokenChangeReason,
 } from "./session-options.js";
 import { sleep } from "./sleep.js";
+import type { TwoFactorStatus } from "./two-factor.js";
+import { UnsupportedSecondFactorError } from "./unsupported-second-factor-error.js";
 
 /** The credentials a request carries. */
 type Credentials =
@@ -69,6 +71,9 @@ interface RequestPlan {
 /** The cap on an error body read from a stream, in bytes. */
 const MAX_STREAMED_ERROR_BODY = 64 * 1024;
 
+/** `User-Agent` when the options give none. */
+const DEFAULT_USER_AGENT = "proton-ts";
+
 /** `RedirectURI` of the refresh request, the value Proton's clients send. */
 const REFRESH_REDIRECT_URI = "https://protonmail.ch";
 
@@ -90,6 +95,8 @@ export class Session {
   #cookies: CookieJar = new CookieJar();
   #tokens: SessionTokens | undefined;
   #refreshInFlight: Promise<void> | undefined;
+  /** The second factors of the current login; `undefined` after `load`, which does not store them. */
+  #twoFactor: TwoFactorStatus | undefined;
   /** The error that ended the session when the server rejected the refresh token. */
   #expiry: SessionExpiredError | undefined;
   #humanVerification: HumanVerificationToken | undefined;
@@ -110,13 +117,13 @@ export class Session {
         'Missing appVersion: pass the x-pm-appversion value, such as "Other" or "my-client@1.0.0".',
       );
     }
-    if (typeof options.userAgent !== "string") {
-      throw new TypeError("Missing userAgent: pass the User-Agent string of the client.");
+    if (options.userAgent !== undefined && typeof options.userAgent !== "string") {
+      throw new TypeError(`Invalid userAgent: expected a string, got ${typeof options.userAgent}.`);
     }
 
     this.#apiUrl = normalizeApiUrl(options.apiUrl);
     this.#appVersion = options.appVersion;
-    this.#userAgent = options.userAgent;
+    this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
     this.#retryOptions = resolveRetryOptions(options.retry);
@@ -254,6 +261,7 @@ export class Session {
 
       const login = readLoginReply(loginBody, this.#describe("POST", "/auth/v4"));
       this.#expiry = undefined;
+      this.#twoFactor = login.twoFactor;
       this.#tokens = {
         uid: login.uid,
         accessToken: login.accessToken,
@@ -288,6 +296,11 @@ export class Session {
       throw new TypeError("Missing 2FA code: pass the 6-digit code as a string.");
     }
     this.#requireTokens("provide2FA");
+    if (this.#twoFactor?.fido2 === true && !this.#twoFactor.totp) {
+      throw new UnsupportedSecondFactorError(
+        "Cannot send a 2FA code: this account's only second factor is a security key (FIDO2), which this client does not support. Enable TOTP on the account, or log in with another client.",
+      );
+    }
 
     const body = await this.#requestJson({
       method: "POST",

@@ -6,7 +6,7 @@ import {
 } from "@proton/errors";
 import type { FakeApi } from "@proton/fake-api";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { generateTotp } from "../src/index.js";
+import { generateTotp, UnsupportedSecondFactorError } from "../src/index.js";
 import {
   addUser,
   catchError,
@@ -209,6 +209,19 @@ describe("second factor", () => {
     const { session } = newSession();
     const result = await session.authenticate(user.username, user.password);
     expect(result.twoFactor).toEqual({ enabled: 2, required: true, totp: false, fido2: true });
+  });
+
+  it("rejects a code for a security key only", async () => {
+    const user = await addUser(api, { securityKey: true });
+    const { session } = newSession();
+    await session.authenticate(user.username, user.password);
+    api.control.clearRequestLog();
+
+    const error = await catchError(() => session.provide2FA("123456"));
+
+    expect(UnsupportedSecondFactorError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/security key \(FIDO2\)/);
+    expect(api.control.requestLog()).toEqual([]);
   });
 
   it("reads TOTP and a security key", async () => {

@@ -71,6 +71,12 @@ describe("apiRequest", () => {
     expect(sent?.headers.authorization).toBe(`Bearer ${session.accessToken}`);
   });
 
+  it("sends a default User-Agent", async () => {
+    const { session } = newSession({ apiUrl: relay.url, userAgent: undefined });
+    await session.apiRequest("/tests/ping");
+    expect(relay.requests[0]?.headers["user-agent"]).toBe("proton-ts");
+  });
+
   it("sends no credentials when logged out", async () => {
     const { session } = newSession({ apiUrl: relay.url });
     await session.apiRequest("/tests/ping");
@@ -284,7 +290,7 @@ describe("constructor", () => {
     [{ apiUrl: "not a url", appVersion: "Other", userAgent: "", transport }, /not an absolute URL/],
     [{ apiUrl: "https://x?a=1", appVersion: "Other", userAgent: "", transport }, /query/],
     [{ apiUrl: "https://x", appVersion: "", userAgent: "", transport }, /Missing appVersion/],
-    [{ apiUrl: "https://x", appVersion: "Other", transport }, /Missing userAgent/],
+    [{ apiUrl: "https://x", appVersion: "Other", userAgent: 5, transport }, /Invalid userAgent/],
     [{ apiUrl: "https://x", appVersion: "Other", userAgent: "" }, /Missing transport/],
     [
       {
