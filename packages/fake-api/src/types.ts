@@ -14,7 +14,10 @@ export interface FakeApiOptions {
   appVersionRule?: (appVersion: string) => boolean;
   /** Receives one line per request. Lines never contain a password or a token. */
   log?: (line: string) => void;
-  /** Source of random bytes for tokens, salts and SRP secrets. Default: `crypto.randomBytes`. */
+  /**
+   * Source of random bytes for tokens, salts and SRP secrets. Default: `crypto.randomBytes`.
+   * A source that repeats its output makes UIDs and tokens collide.
+   */
   random?: (length: number) => Uint8Array;
 }
 

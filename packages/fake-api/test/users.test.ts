@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -166,5 +167,41 @@ describe("startFakeApi options", () => {
 
     await api.close();
     await expect(api.close()).resolves.toBeUndefined();
+  });
+});
+
+describe("random option", () => {
+  /** Returns a seeded byte stream: SHA-256 of seed and counter, block after block. */
+  function seededRandom(seed: string): (length: number) => Uint8Array {
+    let counter = 0;
+    return (length) => {
+      const out = new Uint8Array(length);
+      for (let offset = 0; offset < length; offset += 32) {
+        const block = createHash("sha256").update(`${seed}:${counter++}`).digest();
+        out.set(block.subarray(0, Math.min(32, length - offset)), offset);
+      }
+      return out;
+    };
+  }
+
+  it("makes salts, UIDs and tokens repeatable", async () => {
+    const { login } = await import("./helpers/api-client.js");
+    const results: string[][] = [];
+
+    for (let run = 0; run < 2; run++) {
+      const api = await startFakeApi({
+        users: [{ username: "seeded", password: "seeded-password" }],
+        random: seededRandom("fixed seed"),
+      });
+      try {
+        const session = await login(api, "seeded", "seeded-password");
+        results.push([session.uid, session.accessToken, session.refreshToken]);
+      } finally {
+        await api.close();
+      }
+    }
+
+    expect(results[1]).toEqual(results[0]);
+    expect(new Set(results[0]).size).toBe(3);
   });
 });
