@@ -88,8 +88,13 @@ async function handleRequest(
     sendJson(response, 200, body);
     record(200, CODES.SUCCESS);
   } catch (error) {
-    if (response.headersSent || response.destroyed) {
+    if (response.headersSent) {
       record(response.statusCode, undefined);
+      return;
+    }
+    if (response.destroyed) {
+      // The client went away before a response was sent, for example while sending its body.
+      record(0, undefined);
       return;
     }
     if (error instanceof ApiFailure) {

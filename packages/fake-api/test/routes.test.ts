@@ -145,6 +145,27 @@ describe("request errors", () => {
     expect(answer.status).toBe(413);
   });
 
+  it("logs a request aborted mid-body with status 0", async () => {
+    const { request } = await import("node:https");
+    api.control.clearRequestLog();
+    const req = request(new URL("/auth/v4/info", api.url), {
+      method: "POST",
+      ca: api.ca,
+      headers: { "x-pm-appversion": "Other", "content-length": "100" },
+    });
+    req.on("error", () => {});
+    req.write('{"Username":');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    req.destroy();
+
+    for (let wait = 0; wait < 50 && api.control.requestLog().length === 0; wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(api.control.requestLog()).toEqual([
+      expect.objectContaining({ route: "POST /auth/v4/info", status: 0 }),
+    ]);
+  });
+
   it("does not serve the control API on the API port", async () => {
     for (const path of ["/faults", "/requests", "/users", "/verify"]) {
       const answer = await call(api, "GET", path);
