@@ -1,0 +1,282 @@
+import {
+  ApiError,
+  NetworkError,
+  SessionExpiredError,
+  TimeoutError,
+  UnexpectedResponseError,
+} from "@proton/errors";
+import { type FakeApi, startFakeApi } from "@proton/fake-api";
+import { Session } from "@proton/session";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import {
+  addUser,
+  type ClientOptions,
+  catchError,
+  countRoute,
+  createClient,
+  type Endpoint,
+  loadClient,
+  routeEntries,
+  type TestClient,
+} from "./helpers/client.js";
+import { type RewritingProxy, startRewritingProxy } from "./helpers/rewriting-proxy.js";
+
+const REFRESH = "POST /auth/v4/refresh";
+
+let api: FakeApi;
+let proxy: RewritingProxy;
+const clients: TestClient[] = [];
+
+beforeAll(async () => {
+  api = await startFakeApi();
+  proxy = await startRewritingProxy(api);
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+  await proxy.close();
+  await api.close();
+});
+
+beforeEach(() => {
+  api.control.clearFaults();
+  api.control.clearRequestLog();
+  proxy.setRewrite(undefined);
+});
+
+/** Logs a new user in and clears the request log, so a test counts only its own requests. */
+async function loggedIn(endpoint: Endpoint = api, options: ClientOptions = {}) {
+  const user = await addUser(api);
+  const tested = await createClient(endpoint, options);
+  clients.push(tested);
+  await tested.session.authenticate(user.username, user.password);
+  api.control.clearRequestLog();
+  return { user, tested };
+}
+
+/** Checks that the dump on disk contains the session's current, usable tokens. */
+async function expectStoredTokensKept(tested: TestClient, uid: string | undefined): Promise<void> {
+  const stored = await tested.dumpFile.read();
+  expect(stored.session_data.UID).toBe(uid);
+  expect(stored.session_data.AccessToken).toBe(tested.session.accessToken);
+  expect(stored.session_data.RefreshToken).toBe(tested.session.refreshToken);
+  expect(stored.session_data.RefreshToken).not.toBe("");
+}
+
+describe("refresh rejected with 10013", () => {
+  test.each([400, 422])("HTTP %i ends the session", async (status) => {
+    const { tested } = await loggedIn();
+    api.control.expireAccessTokens();
+    api.control.injectFault({ route: REFRESH, kind: "status", status, code: 10013 });
+
+    const error = await catchError(() => tested.session.apiRequest("/core/v4/users"));
+
+    expect(SessionExpiredError.isInstance(error)).toBe(true);
+    expect((error as SessionExpiredError).code).toBe(10013);
+    expect((error as SessionExpiredError).status).toBe(status);
+    expect(countRoute(api, REFRESH)).toBe(1);
+    expect(tested.session.isAuthenticated).toBe(false);
+    expect(tested.dumpFile.reasons()).toEqual(["login", "expired"]);
+  });
+
+  test.each([400, 422])("HTTP %i leaves a loadable dump", async (status) => {
+    const { tested } = await loggedIn();
+    api.control.injectFault({ route: REFRESH, kind: "status", status, code: 10013 });
+
+    await catchError(() => tested.session.refresh());
+
+    const stored = await tested.dumpFile.read();
+    expect(stored.session_data.AccessToken).toBeUndefined();
+    const reloaded = Session.load(stored, { transport: { request: () => Promise.reject() } });
+    expect(reloaded.isAuthenticated).toBe(false);
+  });
+
+  test("revoked session gets SessionExpiredError", async () => {
+    const { tested } = await loggedIn();
+    api.control.revokeSessions();
+
+    const error = await catchError(() => tested.session.apiRequest("/core/v4/users"));
+
+    expect(SessionExpiredError.isInstance(error)).toBe(true);
+    expect(routeEntries(api, REFRESH).map((entry) => entry.code)).toEqual([10013]);
+  });
+});
+
+describe("refresh reply", () => {
+  test("missing RefreshToken keeps the stored one", async () => {
+    const { tested } = await loggedIn(proxy);
+    const oldRefreshToken = tested.session.refreshToken;
+    const oldAccessToken = tested.session.accessToken;
+    proxy.setRewrite((reply) => {
+      if (reply.route !== REFRESH || reply.status !== 200) {
+        return undefined;
+      }
+      const { RefreshToken: _dropped, ...rest } = reply.json as Record<string, unknown>;
+      return { json: rest };
+    });
+
+    await tested.session.refresh();
+
+    expect(tested.session.accessToken).not.toBe(oldAccessToken);
+    expect(tested.session.refreshToken).toBe(oldRefreshToken);
+    await expectStoredTokensKept(tested, tested.session.uid);
+    const users = await tested.session.apiRequest("/core/v4/users");
+    expect(users.Code).toBe(1000);
+  });
+
+  test("empty RefreshToken keeps the stored one", async () => {
+    const { tested } = await loggedIn(proxy);
+    const oldRefreshToken = tested.session.refreshToken;
+    proxy.setRewrite((reply) =>
+      reply.route === REFRESH && reply.status === 200
+        ? { json: { ...(reply.json as object), RefreshToken: "" } }
+        : undefined,
+    );
+
+    await tested.session.refresh();
+
+    expect(tested.session.refreshToken).toBe(oldRefreshToken);
+    await expectStoredTokensKept(tested, tested.session.uid);
+  });
+
+  test("missing AccessToken keeps every token", async () => {
+    const { tested } = await loggedIn(proxy);
+    const before = await tested.dumpFile.readText();
+    proxy.setRewrite((reply) => {
+      if (reply.route !== REFRESH || reply.status !== 200) {
+        return undefined;
+      }
+      const { AccessToken: _dropped, ...rest } = reply.json as Record<string, unknown>;
+      return { json: rest };
+    });
+
+    const error = await catchError(() => tested.session.refresh());
+
+    expect(UnexpectedResponseError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/AccessToken/);
+    expect(tested.session.isAuthenticated).toBe(true);
+    expect(await tested.dumpFile.readText()).toBe(before);
+  });
+});
+
+describe("refresh transient failures", () => {
+  test("502 keeps the session", async () => {
+    const { tested } = await loggedIn();
+    const before = await tested.dumpFile.readText();
+    api.control.injectFault({ route: REFRESH, kind: "status", status: 502, times: 1 });
+
+    const error = await catchError(() => tested.session.refresh());
+
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect(SessionExpiredError.isInstance(error)).toBe(false);
+    expect((error as ApiError).status).toBe(502);
+    await expectRecovered(tested, before);
+  });
+
+  test("reset keeps the session", async () => {
+    const { tested } = await loggedIn();
+    const before = await tested.dumpFile.readText();
+    api.control.injectFault({ route: REFRESH, kind: "reset", times: 1 });
+
+    const error = await catchError(() => tested.session.refresh());
+
+    expect(NetworkError.isInstance(error)).toBe(true);
+    await expectRecovered(tested, before);
+  });
+
+  test("timeout keeps the session", async () => {
+    const { tested } = await loggedIn(api, { timeoutMs: 500 });
+    const before = await tested.dumpFile.readText();
+    api.control.injectFault({ route: REFRESH, kind: "hang", times: 1 });
+
+    const error = await catchError(() => tested.session.refresh());
+
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as TimeoutError).timeoutMs).toBe(500);
+    await expectRecovered(tested, before);
+  });
+
+  test("503 during a 401 replay keeps the session", async () => {
+    const { tested } = await loggedIn(api, { retry: { maxRetries: 0 } });
+    const before = await tested.dumpFile.readText();
+    api.control.expireAccessTokens();
+    api.control.injectFault({ route: REFRESH, kind: "status", status: 503, times: 1 });
+
+    const error = await catchError(() => tested.session.apiRequest("/core/v4/users"));
+
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect((error as ApiError).status).toBe(503);
+    await expectRecovered(tested, before);
+  });
+
+  /** Checks that the failed refresh changed nothing on disk and that the next request succeeds. */
+  async function expectRecovered(tested: TestClient, dumpBefore: string): Promise<void> {
+    expect(tested.session.isAuthenticated).toBe(true);
+    expect(tested.dumpFile.reasons()).toEqual(["login"]);
+    expect(await tested.dumpFile.readText()).toBe(dumpBefore);
+
+    const users = await tested.session.apiRequest("/core/v4/users");
+
+    expect(users.Code).toBe(1000);
+    await expectStoredTokensKept(tested, tested.session.uid);
+  }
+});
+
+describe("refresh concurrency", () => {
+  test("200 requests on an expired token refresh once", async () => {
+    const { tested } = await loggedIn();
+    api.control.expireAccessTokens();
+
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => tested.session.apiRequest("/core/v4/users")),
+    );
+
+    expect(results.every((result) => result.Code === 1000)).toBe(true);
+    expect(countRoute(api, REFRESH)).toBe(1);
+    expect(tested.dumpFile.reasons()).toEqual(["login", "refresh"]);
+    await expectStoredTokensKept(tested, tested.session.uid);
+  });
+
+  // NOTE: fails because the loser's refresh gets 422/10013 (the winner rotated the refresh
+  // token), so the loser reports `reason: "expired"` with an empty dump. Persisting that dump,
+  // as `onTokenChange` asks, erases the winner's tokens from the shared file.
+  test.fails("two sessions from one dump keep the file", async () => {
+    const { tested: first } = await loggedIn();
+    const second = await loadClient(api, first.dumpFile);
+    const third = await loadClient(api, first.dumpFile);
+    clients.push(second, third);
+
+    const outcomes = await Promise.allSettled([second.session.refresh(), third.session.refresh()]);
+
+    expect(countRoute(api, REFRESH)).toBe(2);
+    const rejected = outcomes.filter((outcome) => outcome.status === "rejected");
+    for (const outcome of rejected) {
+      expect(SessionExpiredError.isInstance(outcome.reason)).toBe(true);
+    }
+    const stored = await first.dumpFile.read();
+    expect(stored.session_data.RefreshToken).toBeTypeOf("string");
+    const restarted = await loadClient(api, first.dumpFile);
+    clients.push(restarted);
+    const users = await restarted.session.apiRequest("/core/v4/users");
+    expect(users.Code).toBe(1000);
+  });
+
+  test("loser of a two-session race reports SessionExpiredError", async () => {
+    const { tested: first } = await loggedIn();
+    const second = await loadClient(api, first.dumpFile);
+    const third = await loadClient(api, first.dumpFile);
+    clients.push(second, third);
+
+    const outcomes = await Promise.allSettled([second.session.refresh(), third.session.refresh()]);
+
+    const fulfilled = outcomes.filter((outcome) => outcome.status === "fulfilled");
+    const rejected = outcomes.filter((outcome) => outcome.status === "rejected");
+    expect(fulfilled).toHaveLength(1);
+    expect(rejected).toHaveLength(1);
+    expect(SessionExpiredError.isInstance(rejected[0]?.reason)).toBe(true);
+    const winner = outcomes[0]?.status === "fulfilled" ? second : third;
+    expect(winner.session.isAuthenticated).toBe(true);
+    const users = await winner.session.apiRequest("/core/v4/users");
+    expect(users.Code).toBe(1000);
+  });
+});
