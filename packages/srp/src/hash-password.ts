@@ -2,7 +2,7 @@ import { md5 } from "@noble/hashes/legacy.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { SrpError } from "@proton/errors";
 
-import { bcryptHash, encodeBcryptBase64 } from "./bcrypt.js";
+import { BCRYPT_SALT_LENGTH, bcryptHash, decodeBcryptBase64 } from "./bcrypt.js";
 import { concatBytes, decodeBase64, encodeBase64, utf8 } from "./bytes.js";
 import { expandHashOf } from "./expand-hash.js";
 import { SRP_LENGTH } from "./srp-group.js";
@@ -76,16 +76,15 @@ function decodeSrpSalt(salt: string | undefined): Uint8Array {
   return bytes;
 }
 
-/** Version 3 and 4: bcrypt salted with bcryptBase64(salt || "proton"), 16 bytes, 22 characters. */
+/** Versions 3 and 4: bcrypt salted with the 16 bytes salt || "proton". */
 function hashPassword3(password: string, salt: Uint8Array): Promise<string> {
-  const saltWithSuffix = concatBytes(salt, utf8("proton"));
-  return bcryptHash(password, encodeBcryptBase64(saltWithSuffix));
+  return bcryptHash(password, concatBytes(salt, utf8("proton")));
 }
 
 /**
- * Version 1: bcrypt salted with the first 22 hex digits of MD5(lower-case username). bcrypt
- * decodes those digits as bcrypt base64 and writes the salt back in canonical form, as bcryptjs
- * (used by WebClients) and proton-crypto-rs do.
+ * Version 1: bcrypt salted with the first 22 hex digits of MD5(lower-case username), read as
+ * bcrypt base64 (16 bytes). The bcrypt string then carries the salt re-encoded in canonical
+ * form, as bcryptjs in WebClients writes it, so x matches WebClients' version 1 vector.
  */
 function hashPassword1(password: string, username: string): Promise<string> {
   const digest = md5(utf8(username.toLowerCase()));
@@ -93,7 +92,7 @@ function hashPassword1(password: string, username: string): Promise<string> {
   for (const byte of digest) {
     hex += byte.toString(16).padStart(2, "0");
   }
-  return bcryptHash(password, hex.slice(0, 22));
+  return bcryptHash(password, decodeBcryptBase64(hex.slice(0, 22), BCRYPT_SALT_LENGTH));
 }
 
 /** Version 0: version 1 over base64(SHA-512(lower-case username || password)). */

@@ -1,4 +1,4 @@
-import { BCRYPT_SALT_LENGTH, bcryptHash, encodeBcryptBase64 } from "./bcrypt.js";
+import { BCRYPT_SALT_LENGTH, bcryptHash } from "./bcrypt.js";
 import { decodeBase64 } from "./bytes.js";
 import { checkPassword } from "./hash-password.js";
 
@@ -17,6 +17,6 @@ export async function computeKeyPassword(password: string, keySalt: string): Pro
   if (salt === undefined || salt.length !== BCRYPT_SALT_LENGTH) {
     throw new TypeError(`keySalt must be base64 of ${BCRYPT_SALT_LENGTH} bytes`);
   }
-  const hash = await bcryptHash(password, encodeBcryptBase64(salt));
+  const hash = await bcryptHash(password, salt);
   return hash.slice(BCRYPT_PREFIX_LENGTH);
 }

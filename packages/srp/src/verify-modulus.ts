@@ -9,6 +9,14 @@ const BEGIN_MESSAGE = "-----BEGIN PGP SIGNED MESSAGE-----";
 const BEGIN_SIGNATURE = "-----BEGIN PGP SIGNATURE-----";
 const END_SIGNATURE = "-----END PGP SIGNATURE-----";
 
+/**
+ * Moduli that passed every check, by signing key and armored text. The result of a check is a
+ * function of those two strings, and the API serves few moduli, so a login skips the signature
+ * check (about 2 ms) after the first one.
+ */
+const verifiedModuli = new Map<string, Uint8Array>();
+const VERIFIED_MODULI_LIMIT = 16;
+
 function countOccurrences(text: string, search: string): number {
   return text.split(search).length - 1;
 }
@@ -42,7 +50,14 @@ export async function verifyModulus(
     );
   }
 
-  const body = await verifySignature(text, options.modulusKey ?? PROTON_MODULUS_KEY);
+  const modulusKey = options.modulusKey ?? PROTON_MODULUS_KEY;
+  const cacheKey = `${modulusKey}\n${text}`;
+  const cached = verifiedModuli.get(cacheKey);
+  if (cached !== undefined) {
+    return cached.slice();
+  }
+
+  const body = await verifySignature(text, modulusKey);
 
   const bytes = decodeBase64(body.trim());
   if (bytes === undefined) {
@@ -52,6 +67,11 @@ export async function verifyModulus(
     throw invalidModulus(`Modulus is ${bytes.length} bytes, but Proton requires ${SRP_LENGTH}`);
   }
   checkModulus(bytesToBigInt(bytes), defaultRandom);
+
+  if (verifiedModuli.size >= VERIFIED_MODULI_LIMIT) {
+    verifiedModuli.clear();
+  }
+  verifiedModuli.set(cacheKey, bytes.slice());
   return bytes;
 }
 

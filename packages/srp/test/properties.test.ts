@@ -1,7 +1,8 @@
 import { SrpError } from "@proton/errors";
 import fc from "fast-check";
+import { bcrypt as wasmBcrypt } from "hash-wasm";
 import { describe, expect, test } from "vitest";
-
+import { bcryptHashJs, bcryptHashWasm } from "../src/bcrypt.js";
 import {
   computeSrpProofs,
   computeVerifier,
@@ -129,6 +130,25 @@ describe("SRP properties", () => {
 
           expect(toBase64(second)).toBe(toBase64(first));
         }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  test(
+    "bcryptjs and hash-wasm agree",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          password,
+          fc.uint8Array({ minLength: 16, maxLength: 16 }),
+          async (secret, saltBytes) => {
+            const expected = await bcryptHashJs(secret, saltBytes);
+
+            expect(await bcryptHashWasm(wasmBcrypt, secret, saltBytes)).toBe(expected);
+          },
+        ),
         { numRuns: RUNS },
       );
     },

@@ -1,6 +1,13 @@
 import { SrpError } from "@proton/errors";
+import { bcrypt as wasmBcrypt } from "hash-wasm";
 import { describe, expect, test } from "vitest";
-import { bcryptHash } from "../src/bcrypt.js";
+import {
+  bcryptHash,
+  bcryptHashJs,
+  bcryptHashWasm,
+  bcryptImplementation,
+  decodeBcryptBase64,
+} from "../src/bcrypt.js";
 import {
   computeKeyPassword,
   computeSrpProofs,
@@ -51,7 +58,9 @@ describe("WebClients login vector", () => {
   });
 
   test("bcrypt step matches intermediate output", async () => {
-    const output = await bcryptHash("123", webClients.intermediates.bcrypt_salt22);
+    const salt = decodeBcryptBase64(webClients.intermediates.bcrypt_salt22, 16);
+
+    const output = await bcryptHash("123", salt);
 
     expect(output).toBe(webClients.intermediates.bcrypt_output);
   });
@@ -180,10 +189,17 @@ describe("proton-crypto-rs client proofs", () => {
 });
 
 describe("go-srp bcrypt", () => {
+  test("Node uses hash-wasm", async () => {
+    expect(await bcryptImplementation()).toBe("hash-wasm");
+  });
+
   test.each(goSrpBcrypt.cases.map((item) => [item.salt, item.hash] as const))(
     "bcrypt with salt %s",
-    async (salt, hash) => {
-      expect(await bcryptHash(goSrpBcrypt.password, salt)).toBe(hash);
+    async (salt22, hash) => {
+      const salt = decodeBcryptBase64(salt22, 16);
+
+      expect(await bcryptHashJs(goSrpBcrypt.password, salt)).toBe(hash);
+      expect(await bcryptHashWasm(wasmBcrypt, goSrpBcrypt.password, salt)).toBe(hash);
     },
   );
 });

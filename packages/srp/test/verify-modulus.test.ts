@@ -150,6 +150,24 @@ describe("verifyModulus with a test key", () => {
     );
   });
 
+  test("rejects a cached modulus for another key", async () => {
+    await verifyModulus(webClients.SERVER_MODULUS);
+
+    await expectInvalidModulus(
+      verifyModulus(webClients.SERVER_MODULUS, { modulusKey: signingKey.publicKey }),
+      /does not verify/,
+    );
+  });
+
+  test("returns a copy of a cached modulus", async () => {
+    const first = await verifyModulus(webClients.SERVER_MODULUS);
+    first.fill(0);
+
+    const second = await verifyModulus(webClients.SERVER_MODULUS);
+
+    expect(toHex(second)).toBe(webClients.intermediates.modulus_LE_hex);
+  });
+
   test("rejects an altered body", async () => {
     const armored = await signText(toBase64(validModulus), [signingKey.privateKey]);
     const body = toBase64(validModulus);
