@@ -1,7 +1,7 @@
 import type { SessionLoadOptions, SessionOptions } from "@proton/session";
 import type { Transport } from "@proton/transport";
 
-/** How the facade builds its transport when the caller passes none. */
+/** Options for the transport the facade creates when the caller passes none. */
 export interface TransportChoiceOptions {
   /**
    * Node.js only. Check Proton hosts against Proton's published pin sets. Default true; a host

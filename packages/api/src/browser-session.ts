@@ -13,7 +13,7 @@ export class Session extends ApiSession {
     super(options, (choice) => {
       if (choice.pins !== undefined || choice.ca !== undefined || choice.proxy !== undefined) {
         throw new TypeError(
-          "The pins, ca and proxy options need Node.js; in a browser the browser validates certificates. Remove them, or pass a transport.",
+          "The pins, ca and proxy options need Node.js, because a browser validates certificates itself. Remove them, or pass a transport.",
         );
       }
       return createFetchTransport({ fetch: choice.fetch });

@@ -46,7 +46,7 @@ export interface SessionOptions {
   apiUrl: string;
   /** Sent as `x-pm-appversion`: `Other`, or `<client>@<semver>` for a registered client. */
   appVersion: string;
-  /** Sent as `User-Agent`. Default "proton-ts". Browsers ignore it and send their own. */
+  /** Sent as `User-Agent`. Default "proton-ts". Some browsers drop it and send their own. */
   userAgent?: string | undefined;
   /** The HTTP transport, such as `createNodeTransport()` from `@proton/transport-node`. */
   transport: Transport;
