@@ -1,4 +1,5 @@
 import { FakeApiInputError } from "./fake-api-input-error.js";
+import { normalisePath } from "./routes.js";
 import type { FaultKind, FaultSpec } from "./types.js";
 
 const KINDS: ReadonlySet<string> = new Set<FaultKind>([
@@ -46,7 +47,8 @@ export class FaultRegistry {
       id,
       spec,
       method: (method ?? "*").toUpperCase(),
-      path: path ?? "*",
+      // A legacy path such as "/auth/refresh" matches its v4 route, like the request log shows.
+      path: path === undefined || path === "*" ? "*" : normalisePath(path),
       remaining: spec.times ?? Number.POSITIVE_INFINITY,
     });
     return id;

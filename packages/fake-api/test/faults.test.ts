@@ -176,6 +176,14 @@ describe("fault injection", () => {
     expect((await call(api, "POST", "/auth/info", { body: { Username: "fay" } })).status).toBe(500);
   });
 
+  it("normalises a legacy path in the fault route", async () => {
+    api.control.injectFault({ route: "POST /auth/info/", kind: "status", status: 500 });
+
+    expect((await call(api, "POST", "/auth/v4/info", { body: { Username: "fay" } })).status).toBe(
+      500,
+    );
+  });
+
   it("matches only its method", async () => {
     api.control.injectFault({ route: "POST /tests/ping", kind: "status" });
 
