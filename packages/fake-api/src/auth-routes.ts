@@ -94,7 +94,7 @@ export const handleLogin: RouteHandler = async (state, context) => {
   }
 
   // The SRP session stays open on 9001 and 12087, so the client can resend the same request
-  // with the verification headers, as the live API allows.
+  // (same proofs, same SRPSession) with the verification headers.
   if (user.humanVerification) {
     requireHumanVerification(state, context, user.id);
   }

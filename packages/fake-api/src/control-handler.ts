@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ProtonError } from "@proton/errors";
 import { FakeApiInputError } from "./fake-api-input-error.js";
 import { readBody, sendJson, sendText } from "./http-io.js";
 import type { FakeApiControl } from "./types.js";
@@ -21,7 +20,8 @@ const ENDPOINTS: readonly string[] = [
 
 /**
  * Returns the request listener of the control API: plain JSON over HTTP on its own port, so
- * the API port never exposes it. Invalid input gets HTTP 400 with `{"error","field"}`.
+ * the API port never exposes it. Invalid input gets HTTP 400 with `{"error","field"}`, and
+ * any other failure HTTP 500 with `{"error"}`.
  */
 export function createControlHandler(
   control: FakeApiControl,
@@ -34,10 +34,9 @@ export function createControlHandler(
       }
       if (FakeApiInputError.isInstance(error)) {
         sendJson(response, 400, { error: error.message, field: error.field });
-      } else if (ProtonError.isInstance(error) || error instanceof Error) {
-        sendJson(response, 400, { error: error.message });
       } else {
-        sendJson(response, 500, { error: String(error) });
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        sendJson(response, 500, { error: `Control request failed: ${message}` });
       }
     });
   };
