@@ -28,7 +28,7 @@ export function tryParseJson(body: Uint8Array): unknown {
   }
 }
 
-/** The body `Code` of a parsed body, when it is an object with a numeric `Code`. */
+/** Returns the body `Code` of a parsed body, when it is an object with a numeric `Code`. */
 export function readBodyCode(body: unknown): number | undefined {
   if (!isRecord(body)) {
     return undefined;
@@ -62,9 +62,9 @@ export function readSuccessBody(
 }
 
 /**
- * Builds the error for a response that is not a success. A JSON object body, or an empty body,
- * becomes the `ApiError` subclass its code or status maps to; any other body (an HTML
- * maintenance page, truncated JSON) becomes an `UnexpectedResponseError` with the status.
+ * Builds the error for a response that is not a success. A JSON object body or an empty body
+ * becomes the `ApiError` subclass that its code or status maps to. Any other body, such as an
+ * HTML maintenance page or truncated JSON, becomes an `UnexpectedResponseError`.
  */
 export function createResponseError(
   response: TransportResponse,

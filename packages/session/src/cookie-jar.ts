@@ -14,7 +14,7 @@ export class CookieJar {
     }
   }
 
-  /** The `Cookie` header value, or `undefined` when the jar is empty. */
+  /** Returns the `Cookie` header value, or `undefined` when the jar is empty. */
   header(): string | undefined {
     if (this.#cookies.size === 0) {
       return undefined;
@@ -24,8 +24,8 @@ export class CookieJar {
 
   /**
    * Stores the cookies of a `set-cookie` response header. Transports join repeated headers
-   * with ", ", so the value is split before each `name=` that follows a comma; a comma inside
-   * an `Expires` date is followed by a space and a digit, not by `name=`.
+   * with ", ", so the value is split before each `name=` that follows a comma. A comma inside
+   * an `Expires` date is followed by a space and a digit instead, so it stays.
    */
   storeSetCookie(headerValue: string | undefined, now: number = Date.now()): void {
     if (headerValue === undefined || headerValue === "") {
@@ -52,7 +52,7 @@ export class CookieJar {
     }
   }
 
-  /** The cookies as a name-to-value object, the shape of the Python client's dump. */
+  /** Returns the cookies as a name-to-value object, the shape of the Python client's dump. */
   toRecord(): Record<string, string> {
     return Object.fromEntries(this.#cookies);
   }

@@ -33,8 +33,8 @@ export function normalizeApiUrl(apiUrl: string): string {
 
 /**
  * Joins the API base URL, an endpoint path and the query. The endpoint must be a path that
- * starts with `/`; an absolute URL is rejected so that the session's tokens are only ever
- * sent to the API host.
+ * starts with `/`. An absolute URL is rejected, so the session's tokens only go to the API
+ * host.
  */
 export function buildRequestUrl(
   apiUrl: string,
@@ -65,7 +65,7 @@ export function buildRequestUrl(
   return `${apiUrl}${endpoint}${endpoint.includes("?") ? "&" : "?"}${search}`;
 }
 
-/** The endpoint without its query string, as logged: a query may carry values worth hiding. */
+/** Returns the endpoint without its query string for logs, because a query may carry secrets. */
 export function endpointPath(endpoint: string): string {
   const question = endpoint.indexOf("?");
   return question === -1 ? endpoint : endpoint.slice(0, question);

@@ -1,4 +1,4 @@
-/** How a session retries throttled and failed requests. */
+/** Retry settings of a session, for throttled and failed requests. */
 export interface RetryOptions {
   /**
    * Retries that all requests of the session share. Each retry takes one, and any response that
@@ -6,9 +6,9 @@ export interface RetryOptions {
    */
   maxRetries?: number | undefined;
   /**
-   * Longest `Retry-After` wait the session accepts, in milliseconds. A longer one is not waited
-   * for: the request fails at once with the error, whose `retryAfterMs` tells the caller when to
-   * come back. Default 60 000.
+   * Longest `Retry-After` wait the session accepts, in milliseconds. For a longer one the
+   * request fails at once, and the error's `retryAfterMs` is the time to wait before trying
+   * again. Default 60 000.
    */
   maxRetryAfterMs?: number | undefined;
   /**

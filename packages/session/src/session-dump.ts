@@ -222,7 +222,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    // The SyntaxError is not kept as the cause: its message quotes the text, which holds tokens.
+    // The SyntaxError is not kept as the cause: its message quotes the text, which contains tokens.
     throw new InvalidSessionDumpError(
       "Cannot load the session dump: it is not valid JSON. Pass the object or text that dump() returned.",
       { field: "" },

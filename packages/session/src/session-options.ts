@@ -5,7 +5,7 @@ import type { RetryOptions } from "./retry-policy.js";
 import type { SessionDump } from "./session-dump.js";
 import type { TwoFactorStatus } from "./two-factor.js";
 
-/** Why the session's tokens changed. */
+/** The event that changed the session's tokens. */
 export type TokenChangeReason =
   /** `authenticate` stored the tokens of a new login. */
   | "login"
@@ -83,7 +83,7 @@ export interface ApiRequestOptions {
   timeoutMs?: number | undefined;
   /**
    * Return the transport response instead of the parsed JSON, for downloads and endpoints that
-   * do not answer JSON. A non-2xx status still throws the mapped error.
+   * do not return JSON. A non-2xx status still throws the mapped error.
    */
   raw?: boolean | undefined;
   /** With `raw`, return the body as `response.stream` instead of buffering it. */

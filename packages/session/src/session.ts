@@ -806,7 +806,7 @@ function describeError(error: unknown): Record<string, unknown> {
   return { value: String(error) };
 }
 
-/** The refresh request's `State`: 32 random hex digits, as OAuth clients send. */
+/** Returns the refresh request's `State`: 32 random hex digits, as OAuth clients send. */
 function randomState(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");

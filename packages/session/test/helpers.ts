@@ -34,7 +34,7 @@ export class CapturingLogger implements Logger {
     this.entries.push({ level: "error", message, fields });
   }
 
-  /** Each entry as one serialised line, the way a JSON log would store it. */
+  /** Returns each entry as one serialised line, the way a JSON log would store it. */
   lines(): string[] {
     return this.entries.map((entry) => JSON.stringify(entry));
   }

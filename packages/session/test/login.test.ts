@@ -285,7 +285,8 @@ describe("human verification", () => {
     session.setHumanVerificationToken({ type: "captcha", token: verification.token });
     await catchError(() => session.authenticate(user.username, user.password));
 
-    // Without the token the server asks again (9001) instead of rejecting it (12087).
+    // Without the token the server requests a new verification (9001) instead of rejecting it
+    // (12087).
     const again = await catchError(() => session.authenticate(user.username, user.password));
 
     expect(HumanVerificationRequiredError.isInstance(again)).toBe(true);

@@ -71,7 +71,7 @@ describe("refresh on 401", () => {
 
   it("replays a straggler without a second refresh", async () => {
     const { session } = await loggedIn();
-    // The server holds this request, sent with the first token, until after the refresh.
+    // The server delays this request, sent with the first token, until after the refresh.
     api.control.injectFault({ route: "GET /core/v4/users", kind: "delay", delayMs: 400, times: 1 });
     api.control.clearRequestLog();
 

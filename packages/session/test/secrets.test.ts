@@ -22,7 +22,7 @@ afterAll(async () => {
   await api.close();
 });
 
-/** Every text a caller could log: messages, `toJSON()`, inspection and stacks. */
+/** Renders every text a caller could log: messages, `toJSON()`, inspection and stacks. */
 function renderError(error: unknown): string {
   const parts = [String(error), inspect(error, { depth: 10 })];
   if (ProtonError.isInstance(error)) {
@@ -34,7 +34,7 @@ function renderError(error: unknown): string {
   return parts.join("\n");
 }
 
-/** The secrets the session sent: proofs, ephemerals and tokens from the relayed bodies. */
+/** Collects the secrets the session sent: proofs, ephemerals and tokens from relayed requests. */
 function secretsSent(): string[] {
   const secrets: string[] = [];
   for (const request of relay.requests) {
