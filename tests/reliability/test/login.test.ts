@@ -5,8 +5,9 @@ import {
   ProtonError,
   SrpError,
   type SrpErrorReason,
-} from "@proton/errors";
+} from "@proton/api";
 import { type FakeApi, startFakeApi } from "@proton/fake-api";
+import { createNodeTransport } from "@proton/transport-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {
   addUser,
@@ -402,7 +403,6 @@ async function firstInfoModulus(username: string): Promise<string> {
 }
 
 async function fetchInfo(username: string): Promise<Record<string, unknown>> {
-  const { createNodeTransport } = await import("@proton/transport-node");
   const transport = createNodeTransport({ pins: [api.pin], ca: api.ca });
   try {
     const response = await transport.request({

@@ -1,12 +1,12 @@
 import {
   ApiError,
   NetworkError,
+  Session,
   SessionExpiredError,
   TimeoutError,
   UnexpectedResponseError,
-} from "@proton/errors";
+} from "@proton/api";
 import { type FakeApi, startFakeApi } from "@proton/fake-api";
-import { Session } from "@proton/session";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {
   addUser,

@@ -1,4 +1,8 @@
-import { InvalidCredentialsError, MissingScopeError, ProtonError } from "@proton/errors";
+import {
+  InvalidCredentialsError,
+  MissingScopeError,
+  UnsupportedSecondFactorError,
+} from "@proton/api";
 import { type FakeApi, generateTotp, startFakeApi } from "@proton/fake-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { addUser, catchError, createClient, type TestClient } from "./helpers/client.js";
@@ -85,19 +89,20 @@ describe("2FA bitmask", () => {
     expect(result.scopes).toContain("full");
   });
 
-  // NOTE: fails because `authenticate` resolves with `twoFactor: { enabled: 2, fido2: true }`
-  // and keeps a `twofactor`-scope token, so the first request then fails with a 403.
-  test.fails("security key only (2) is not supported here", async () => {
+  test("security key only (2) rejects TOTP codes", async () => {
     const user = await addUser(api, { securityKey: true });
     const tested = await client();
 
-    const error = await catchError(() => tested.session.authenticate(user.username, user.password));
+    const result = await tested.session.authenticate(user.username, user.password);
+    const error = await catchError(() => tested.session.provide2FA("123456"));
 
-    expect(ProtonError.isInstance(error)).toBe(true);
+    expect(result.twoFactor).toEqual({ enabled: 2, required: true, totp: false, fido2: true });
+    expect(UnsupportedSecondFactorError.isInstance(error)).toBe(true);
     expect(MissingScopeError.isInstance(error)).toBe(false);
     expect((error as Error).message).toMatch(/security key/i);
-    expect((error as Error).message).toMatch(/not supported/i);
+    expect((error as Error).message).toMatch(/not support/i);
     expect(routes()).toEqual(["POST /auth/v4/info", "POST /auth/v4"]);
+    expect(tested.dumpFile.reasons()).toEqual(["login"]);
   });
 });
 

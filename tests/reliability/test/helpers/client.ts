@@ -2,16 +2,15 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FakeApi, FakeUserInput } from "@proton/fake-api";
 import {
+  type ApiSessionOptions,
   type LogFields,
   type Logger,
   Session,
   type SessionDump,
-  type SessionOptions,
   type TokenChange,
-} from "@proton/session";
-import { createNodeTransport } from "@proton/transport-node";
+} from "@proton/api";
+import type { FakeApi, FakeUserInput } from "@proton/fake-api";
 
 /** Where a client connects: the fake API itself or a rewriting proxy in front of it. */
 export interface Endpoint {
@@ -120,12 +119,12 @@ export interface TestClient {
 
 /** Session options a test may set; the endpoint, logger and persistence come from the helper. */
 export type ClientOptions = Partial<
-  Omit<SessionOptions, "apiUrl" | "transport" | "logger" | "onTokenChange">
+  Omit<ApiSessionOptions, "apiUrl" | "transport" | "pins" | "ca" | "logger" | "onTokenChange">
 >;
 
-/** Creates a transport pinned to the endpoint's certificate. */
-function pinnedTransport(endpoint: Endpoint) {
-  return createNodeTransport({ pins: [endpoint.pin], ca: endpoint.ca });
+/** Options that pin the endpoint's certificate; the facade creates its own transport from them. */
+function pinnedTo(endpoint: Endpoint): Pick<ApiSessionOptions, "pins" | "ca"> {
+  return { pins: [endpoint.pin], ca: endpoint.ca };
 }
 
 /**
@@ -138,12 +137,11 @@ export async function createClient(
 ): Promise<TestClient> {
   const dumpFile = await DumpFile.create();
   const logger = new CapturingLogger();
-  const transport = pinnedTransport(endpoint);
   const session = new Session({
     appVersion: "Other",
     userAgent: "proton-ts-reliability",
     ...options,
-    transport,
+    ...pinnedTo(endpoint),
     apiUrl: endpoint.url,
     logger,
     onTokenChange: dumpFile.persist,
@@ -153,7 +151,7 @@ export async function createClient(
     logger,
     dumpFile,
     close: async () => {
-      await transport.close();
+      await session.close();
       await dumpFile.remove();
     },
   };
@@ -169,15 +167,14 @@ export async function loadClient(
   options: ClientOptions = {},
 ): Promise<TestClient> {
   const logger = new CapturingLogger();
-  const transport = pinnedTransport(endpoint);
   const session = Session.load(await dumpFile.readText(), {
     ...options,
-    transport,
+    ...pinnedTo(endpoint),
     apiUrl: endpoint.url,
     logger,
     onTokenChange: dumpFile.persist,
   });
-  return { session, logger, dumpFile, close: () => transport.close() };
+  return { session, logger, dumpFile, close: () => session.close() };
 }
 
 /** Returns a username no other test uses, so the tests of a file can share one fake API. */
