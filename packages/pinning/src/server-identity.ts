@@ -1,9 +1,9 @@
-import { X509Certificate } from "node:crypto";
 import { checkServerIdentity, type DetailedPeerCertificate, type PeerCertificate } from "node:tls";
 import { PinningError } from "@proton/errors";
+import { extractSpki } from "./certificate-spki.js";
 import { createPinFailureReport, type PinFailureReport } from "./pin-failure-report.js";
 import { validatePins } from "./pin-format.js";
-import { spkiPin } from "./spki-pin.js";
+import { spkiPinFromPublicKeyDer } from "./spki-pin.js";
 
 /** The signature of the `checkServerIdentity` option of `tls.connect`. */
 export type ServerIdentityCheck = (
@@ -45,7 +45,7 @@ export function createPinnedServerIdentityCheck(
     }
 
     const chain = certificateChain(certificate);
-    const servedPins = chain.map((der) => spkiPin(new X509Certificate(der)));
+    const servedPins = chain.map((der) => spkiPinFromPublicKeyDer(extractSpki(der)));
     if (servedPins.some((pin) => accepted.has(pin))) {
       return undefined;
     }
