@@ -81,31 +81,15 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
           });
         }
 
-        const collector = new BodyCollector({
+        const responseBody = await readBody(response, request.maxBodyBytes, {
           status: response.status,
           contentType: responseHeaders["content-type"],
-          maxBytes: request.maxBodyBytes,
           request: requestInfo,
         });
-        if (response.body !== null) {
-          const reader = response.body.getReader();
-          try {
-            for (;;) {
-              const { done, value } = await reader.read();
-              if (done) {
-                break;
-              }
-              collector.push(value);
-            }
-          } catch (error) {
-            await reader.cancel().catch(() => {});
-            throw error;
-          }
-        }
         return createTransportResponse({
           status: response.status,
           headers: responseHeaders,
-          body: collector.finish(),
+          body: responseBody,
           request: requestInfo,
         });
       } catch (error) {
@@ -125,4 +109,41 @@ function readHeaders(headers: Headers): Record<string, string> {
     entries.push([name, value]);
   });
   return normalizeHeaders(entries);
+}
+
+/**
+ * Reads the whole body. Without a limit, `arrayBuffer()` is used because it is faster than a
+ * reader loop in Node's fetch; with one, chunks are counted so an oversized body is never
+ * held in full.
+ */
+async function readBody(
+  response: Response,
+  maxBytes: number | undefined,
+  context: {
+    status: number;
+    contentType: string | undefined;
+    request: { method: string; url: string };
+  },
+): Promise<Uint8Array> {
+  if (response.body === null) {
+    return new Uint8Array(0);
+  }
+  if (maxBytes === undefined) {
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  const collector = new BodyCollector({ ...context, maxBytes });
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        return collector.finish();
+      }
+      collector.push(value);
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    throw error;
+  }
 }
