@@ -4,6 +4,7 @@ import type { PinFailureReport } from "@proton/pinning";
 import { validatePins } from "@proton/pinning";
 import {
   BodyCollector,
+  type BodyCollectorOptions,
   createDeadline,
   createTransportResponse,
   encodeRequestBody,
@@ -127,24 +128,16 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
         }
 
         const isError = response.statusCode < 200 || response.statusCode >= 300;
-        const collector = new BodyCollector({
+        const responseBody = await readBody(response, {
           status: response.statusCode,
           contentType: responseHeaders["content-type"],
           maxBytes: smallest(request.maxBodyBytes, isError ? maxErrorBodyBytes : undefined),
           request: requestInfo,
         });
-        try {
-          for await (const chunk of response.body) {
-            collector.push(chunk as Uint8Array);
-          }
-        } catch (error) {
-          response.body.destroy();
-          throw error;
-        }
         return createTransportResponse({
           status: response.statusCode,
           headers: responseHeaders,
-          body: collector.finish(),
+          body: responseBody,
           request: requestInfo,
         });
       } catch (error) {
@@ -195,6 +188,36 @@ function checkProxy(proxy: string | undefined): string | undefined {
     throw new TypeError(`proxy must be an http:// or https:// URL or "env", got ${url.protocol}.`);
   }
   return proxy;
+}
+
+/**
+ * Reads the whole body. When no limit applies, or the declared `content-length` is within it,
+ * undici's `arrayBuffer()` reads it in one step (undici rejects a body longer than its
+ * `content-length`). Otherwise the chunks are counted so an oversized body is never held in
+ * full.
+ */
+async function readBody(
+  response: Dispatcher.ResponseData,
+  options: BodyCollectorOptions,
+): Promise<Uint8Array> {
+  const declared = Number(response.headers["content-length"]);
+  if (
+    options.maxBytes === undefined ||
+    (Number.isSafeInteger(declared) && declared <= options.maxBytes)
+  ) {
+    return new Uint8Array(await response.body.arrayBuffer());
+  }
+
+  const collector = new BodyCollector(options);
+  try {
+    for await (const chunk of response.body) {
+      collector.push(chunk as Uint8Array);
+    }
+  } catch (error) {
+    response.body.destroy();
+    throw error;
+  }
+  return collector.finish();
 }
 
 function smallest(a: number | undefined, b: number | undefined): number | undefined {

@@ -72,6 +72,37 @@ describe("createNodeTransport error bodies", () => {
     expect((error as UnexpectedResponseError).contentType).toBe("text/plain");
   });
 
+  it("caps chunked non-2xx bodies", async () => {
+    const target = await server((_request, response) => {
+      response.writeHead(502, { "content-type": "text/html" });
+      for (let index = 0; index < 8; index++) {
+        response.write("y".repeat(512));
+      }
+      response.end();
+    });
+
+    const error = await transport({ maxErrorBodyBytes: 1024 })
+      .request({ method: "GET", url: target.url })
+      .catch((caught: unknown) => caught);
+
+    expect(UnexpectedResponseError.isInstance(error)).toBe(true);
+    expect((error as UnexpectedResponseError).status).toBe(502);
+  });
+
+  it("buffers a non-2xx body within the cap", async () => {
+    const target = await server((_request, response) => {
+      sendJson(response, 422, { Code: 8002, Error: "Incorrect login credentials" });
+    });
+
+    const response = await transport({ maxErrorBodyBytes: 1024 }).request({
+      method: "POST",
+      url: target.url,
+    });
+
+    expect(response.status).toBe(422);
+    expect(response.json()).toEqual({ Code: 8002, Error: "Incorrect login credentials" });
+  });
+
   it("leaves 2xx bodies uncapped by maxErrorBodyBytes", async () => {
     const target = await server((_request, response) => {
       response.writeHead(200, { "content-type": "text/plain" });
