@@ -1,0 +1,49 @@
+import { runDemo } from "./demo-flow.js";
+import { EXIT_CODES, type ExitCode } from "./exit-codes.js";
+import { Spinner } from "./progress.js";
+import { createStderrLogger } from "./stderr-logger.js";
+import { formatStepLine } from "./step-runner.js";
+
+export interface DemoFlags {
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/**
+ * Runs the demo against the embedded fake API and prints one line per step, or one JSON
+ * document `{"ok", "steps": [{"name", "ok", "ms", "detail"}]}` with `--json`. Returns 0 when
+ * every step passed and 1 otherwise.
+ */
+export async function runDemoCommand(flags: DemoFlags): Promise<ExitCode> {
+  const json = flags.json === true;
+  const verbose = flags.verbose === true;
+  const spinner = new Spinner(process.stdout, !json && process.stdout.isTTY === true);
+  const started = performance.now();
+
+  if (!json) {
+    process.stdout.write("Running the demo against the embedded fake Proton API.\n");
+  }
+  const report = await runDemo({
+    spinner,
+    onResult: (result) => {
+      if (!json) {
+        process.stdout.write(`${formatStepLine(result)}\n`);
+      }
+    },
+    ...(verbose ? { logger: createStderrLogger() } : {}),
+    ...(verbose
+      ? { serverLog: (line: string) => process.stderr.write(`[fake-api] ${line}\n`) }
+      : {}),
+  });
+
+  if (json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else if (report.ok) {
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`All ${report.steps.length} steps passed in ${seconds} s.\n`);
+  } else {
+    const failed = report.steps.at(-1);
+    process.stdout.write(`Step ${failed?.name ?? "?"} failed: ${failed?.detail ?? ""}\n`);
+  }
+  return report.ok ? EXIT_CODES.ok : EXIT_CODES.failure;
+}
