@@ -68,6 +68,15 @@ export interface ComputeSrpProofsParams {
  * (1, N-1), or makes u zero.
  */
 export function computeSrpProofs(params: ComputeSrpProofsParams): SrpProofs {
+  if (!(params.modulus instanceof Uint8Array) || params.modulus.length !== SRP_LENGTH) {
+    throw new TypeError(`modulus must be a Uint8Array of ${SRP_LENGTH} bytes`);
+  }
+  if (
+    !(params.hashedPassword instanceof Uint8Array) ||
+    params.hashedPassword.length !== SRP_LENGTH
+  ) {
+    throw new TypeError(`hashedPassword must be a Uint8Array of ${SRP_LENGTH} bytes`);
+  }
   const modulus = bytesToBigInt(params.modulus);
   const serverEphemeralBytes = parseServerEphemeral(params.serverEphemeral, modulus);
   const serverEphemeral = bytesToBigInt(serverEphemeralBytes);

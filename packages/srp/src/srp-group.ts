@@ -16,32 +16,10 @@ export const GENERATOR = 2n;
 /** Miller-Rabin rounds for (N-1)/2: a composite passes with probability at most 4^-20. */
 const PRIMALITY_ROUNDS = 20;
 
-const SMALL_PRIMES = [
-  3n,
-  5n,
-  7n,
-  11n,
-  13n,
-  17n,
-  19n,
-  23n,
-  29n,
-  31n,
-  37n,
-  41n,
-  43n,
-  47n,
-  53n,
-  59n,
-  61n,
-  67n,
-  71n,
-  73n,
-  79n,
-  83n,
-  89n,
-  97n,
-];
+/** Odd primes below 100, for trial division before Miller-Rabin. */
+const SMALL_PRIMES: readonly bigint[] = [
+  3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97,
+].map(BigInt);
 
 /** Moduli that passed the checks, so a login does not repeat the primality test. */
 const checkedModuli = new Set<bigint>();
@@ -56,10 +34,11 @@ export function invalidModulus(message: string, cause?: unknown): SrpError {
 }
 
 /**
- * Checks that `modulus` is a 2048-bit safe prime with N mod 8 == 3. Throws an `SrpError` with
- * reason "invalid-modulus" that names the failed check.
+ * Checks that `modulus` is a 2048-bit safe prime with N mod 8 == 3: (N-1)/2 passes Miller-Rabin
+ * and N passes Pocklington's criterion. Throws an `SrpError` with reason "invalid-modulus" that
+ * names the failed check.
  */
-export function checkModulus(modulus: bigint, random: (length: number) => Uint8Array): void {
+export function checkModulus(modulus: bigint, random: RandomSource): void {
   if (checkedModuli.has(modulus)) {
     return;
   }
@@ -74,6 +53,11 @@ export function checkModulus(modulus: bigint, random: (length: number) => Uint8A
   if (!isProbablePrime((modulus - 1n) / 2n, random)) {
     throw invalidModulus("Modulus is not a safe prime: (N-1)/2 is composite");
   }
+  // With q = (N-1)/2 prime, Pocklington's criterion with witness 2 proves N prime when
+  // 2^(N-1) = 1 mod N and gcd(2^2 - 1, N) = 1, that is, 3 does not divide N.
+  if (modulus % 3n === 0n || modPow(2n, modulus - 1n, modulus) !== 1n) {
+    throw invalidModulus("Modulus is not a safe prime: N is composite");
+  }
 
   if (checkedModuli.size >= CHECKED_MODULI_LIMIT) {
     checkedModuli.clear();
@@ -82,10 +66,7 @@ export function checkModulus(modulus: bigint, random: (length: number) => Uint8A
 }
 
 /** Runs trial division and Miller-Rabin (base 2, then random bases) on an odd `candidate`. */
-export function isProbablePrime(
-  candidate: bigint,
-  random: (length: number) => Uint8Array,
-): boolean {
+export function isProbablePrime(candidate: bigint, random: RandomSource): boolean {
   if (candidate < 2n) {
     return false;
   }
@@ -118,7 +99,12 @@ export function isProbablePrime(
   return true;
 }
 
-function passesMillerRabin(candidate: bigint, witness: bigint, oddPart: bigint, twos: number) {
+function passesMillerRabin(
+  candidate: bigint,
+  witness: bigint,
+  oddPart: bigint,
+  twos: number,
+): boolean {
   const minusOne = candidate - 1n;
   let x = modPow(witness, oddPart, candidate);
   if (x === 1n || x === minusOne) {
@@ -134,7 +120,7 @@ function passesMillerRabin(candidate: bigint, witness: bigint, oddPart: bigint, 
 }
 
 /** Draws a Miller-Rabin witness in [0, bound). The modulo bias does not weaken the test. */
-function randomBelow(bound: bigint, byteLength: number, random: (length: number) => Uint8Array) {
+function randomBelow(bound: bigint, byteLength: number, random: RandomSource): bigint {
   let value = 0n;
   for (const byte of random(byteLength)) {
     value = (value << 8n) | BigInt(byte);

@@ -234,6 +234,22 @@ describe("client rejects server input", () => {
     expect(reasonOf(error)).toBe("invalid-server-parameters");
   });
 
+  test("computeSrpProofs rejects a short modulus", () => {
+    const serverEphemeral = toSrpBase64(12345n);
+
+    expect(() =>
+      computeSrpProofs({ modulus: modulus.slice(1), serverEphemeral, hashedPassword }),
+    ).toThrow(TypeError);
+  });
+
+  test("computeSrpProofs rejects a short hash", () => {
+    const serverEphemeral = toSrpBase64(12345n);
+
+    expect(() =>
+      computeSrpProofs({ modulus, serverEphemeral, hashedPassword: hashedPassword.slice(1) }),
+    ).toThrow(/hashedPassword must be/);
+  });
+
   test("getSrp rejects B = N before bcrypt", async () => {
     const info = {
       Version: 4,

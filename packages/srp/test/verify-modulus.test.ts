@@ -3,6 +3,9 @@ import { createCleartextMessage, generateKey, readKey, readPrivateKey, sign } fr
 import { beforeAll, describe, expect, test } from "vitest";
 
 import { PROTON_MODULUS_KEY, verifyModulus } from "../src/index.js";
+import compositeCandidate from "./fixtures/composite-safe-prime-candidate.json" with {
+  type: "json",
+};
 import extraSignedModuli from "./fixtures/extra-signed-moduli.json" with { type: "json" };
 import modulusKey from "./fixtures/modulus-key.json" with { type: "json" };
 import pythonClient from "./fixtures/python-client.json" with { type: "json" };
@@ -201,7 +204,12 @@ describe("verifyModulus with a test key", () => {
       toBase64(bigIntToLittleEndian(modulusValue - 2n, 256)),
       /mod 8 is 1/,
     ],
-    ["a composite (N-1)/2", toBase64(bigIntToLittleEndian(modulusValue + 8n, 256)), /safe prime/],
+    [
+      "a composite (N-1)/2",
+      toBase64(bigIntToLittleEndian(modulusValue + 8n, 256)),
+      /\(N-1\)\/2 is composite/,
+    ],
+    ["a prime (N-1)/2 with a composite N", compositeCandidate.modulus_LE_base64, /N is composite/],
   ];
 
   test.each(wrongModuli)("rejects %s", async (_name, body, message) => {
