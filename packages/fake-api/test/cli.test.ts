@@ -72,7 +72,13 @@ describe("fake-api CLI", () => {
     const api = await asFakeApi(started);
     const session = await login(api, "alice", "alice-password");
     await call(api, "GET", "/core/v4/users", { headers: session.auth });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (
+      let wait = 0;
+      wait < 100 && !started.stderr.some((line) => line.includes("/core/v4/users"));
+      wait++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const log = started.stderr.join("\n");
 
     expect(log).toMatch(/POST \/auth\/v4 200 code=1000/);

@@ -138,7 +138,9 @@ describe("fault injection", () => {
   it("hangs until the client gives up", async () => {
     api.control.injectFault({ route: "GET /tests/ping", kind: "hang" });
 
-    await expect(call(api, "GET", "/tests/ping", { timeoutMs: 300 })).rejects.toThrow(/timed out/);
+    await expect(call(api, "GET", "/tests/ping", { timeoutMs: 1_000 })).rejects.toThrow(
+      /timed out/,
+    );
     expect(api.control.requestLog().at(-1)).toMatchObject({ status: 0, fault: "hang" });
   });
 

@@ -158,7 +158,7 @@ describe("request errors", () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     req.destroy();
 
-    for (let wait = 0; wait < 50 && api.control.requestLog().length === 0; wait++) {
+    for (let wait = 0; wait < 250 && api.control.requestLog().length === 0; wait++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(api.control.requestLog()).toEqual([
