@@ -68,9 +68,14 @@ function pinnedTransport(api: FakeApi) {
   return createNodeTransport({ pins: [api.pin], ca: api.ca });
 }
 
-/** Creates a session over HTTPS pinned to the fake API's certificate. */
+/**
+ * Creates a session over HTTPS pinned to the fake API's certificate, or over plain HTTP without
+ * pinning when `options.apiUrl` is the loopback relay's `http:` URL.
+ */
 export function createTestSession(api: FakeApi, options: TestSessionOptions = {}): TestSession {
-  const transport = pinnedTransport(api);
+  const transport = options.apiUrl?.startsWith("http:")
+    ? createNodeTransport({ pinning: false })
+    : pinnedTransport(api);
   const logger = new CapturingLogger();
   const changes: TokenChange[] = [];
   const session = new Session({
