@@ -37,6 +37,9 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
     throw new TypeError(`fetch must be a function, got ${typeof options.fetch}.`);
   }
 
+  // NOTE: in Node, ky builds and clones a Request with an AbortSignal for every call, which
+  // Node's fetch implements slowly. This transport reaches about half of bare fetch's
+  // throughput there (docs/benchmarks/transports.md); browsers were not measured.
   const client = ky.create({
     retry: 0,
     timeout: false,
@@ -112,9 +115,9 @@ function readHeaders(headers: Headers): Record<string, string> {
 }
 
 /**
- * Reads the whole body. Without a limit, `arrayBuffer()` is used because it is faster than a
- * reader loop in Node's fetch; with one, chunks are counted so an oversized body is never
- * held in full.
+ * Reads the whole body. Without a limit it uses `arrayBuffer()`, which is faster than a reader
+ * loop in Node's fetch. With a limit it counts chunks, so an oversized body is never held in
+ * full.
  */
 async function readBody(
   response: Response,

@@ -1,4 +1,5 @@
 import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
+import { PinningError, redactUrl } from "@proton/errors";
 import { createPinnedTlsOptions, type PinFailureReport, resolvePins } from "@proton/pinning";
 import { type Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from "undici";
 
@@ -20,11 +21,19 @@ export function createOriginDispatcher(url: URL, options: OriginDispatcherOption
   const port = url.port === "" ? defaultPort(url.protocol) : Number(url.port);
   const hostname = stripBrackets(url.hostname);
 
+  if (options.pinning && url.protocol === "http:") {
+    throw new PinningError(
+      `Pinning is on, but ${redactUrl(url.origin)} uses plain http:, which has no certificate ` +
+        `to pin: use https:, or pass pinning: false for a server without TLS.`,
+      { host: hostname, port, servedPins: [], expectedPins: [] },
+    );
+  }
+
   const tlsOptions: Record<string, unknown> = {
     secureContext: options.secureContext,
     timeout: options.connectTimeoutMs,
   };
-  if (options.pinning && url.protocol === "https:") {
+  if (options.pinning) {
     const pins = resolvePins({ hostname, port, pins: options.pins });
     Object.assign(
       tlsOptions,

@@ -252,6 +252,19 @@ describe("createNodeTransport options", () => {
     expect((error as Error).message).toContain("closed");
   });
 
+  it("rejects plain http with pinning on", async () => {
+    const plain = await startHttpServer(ok);
+    cleanups.push(() => plain.close());
+
+    const error = await transport()
+      .request({ method: "GET", url: plain.url })
+      .catch((caught: unknown) => caught);
+
+    expect(PinningError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain("plain http:");
+    expect(plain.connections).toBe(0);
+  });
+
   it("serves plain http with pinning off", async () => {
     const plain = await startHttpServer(ok);
     cleanups.push(() => plain.close());
