@@ -1,13 +1,13 @@
 /**
- * Extracts the DER SubjectPublicKeyInfo from a DER X.509 certificate by walking the ASN.1
- * structure of RFC 5280, section 4.1: Certificate is a SEQUENCE whose first element,
+ * Extracts the DER SubjectPublicKeyInfo from a DER X.509 certificate by walking its ASN.1
+ * structure (RFC 5280, section 4.1). A Certificate is a SEQUENCE whose first element,
  * tbsCertificate, is a SEQUENCE of [0] version (optional), serialNumber, signature, issuer,
  * validity, subject and subjectPublicKeyInfo.
  *
- * This is about a hundred times faster than parsing with `X509Certificate`, which matters
- * because the pin check runs on every TLS handshake. It validates only the structure it walks,
- * so use it on certificates that TLS has already verified. Throws a `RangeError` on malformed
- * input.
+ * The pin check runs on every TLS handshake, and this walk plus the SHA-256 took about 1 µs per
+ * certificate where `X509Certificate` parsing and key export took about 250 µs (Node 20, EC
+ * P-256 test certificate). It validates only the structure it walks, so use it on certificates
+ * that TLS has already verified. Throws a `RangeError` on malformed input.
  */
 export function extractSpki(der: Uint8Array): Uint8Array {
   const certificate = readElement(der, 0, "Certificate");
