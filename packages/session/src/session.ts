@@ -1,9 +1,8 @@
 import {
   ApiError,
   InvalidCredentialsError,
-  ProtonError,
   parseRetryAfter,
-  SessionExpiredError,
+  type SessionExpiredError,
   SrpError,
   UnexpectedResponseError,
 } from "@proton/errors";
@@ -19,7 +18,9 @@ import {
 } from "./api-response.js";
 import { readAuthInfo, readLoginReply, readNonEmptyString, readScopes } from "./auth-replies.js";
 import { CookieJar } from "./cookie-jar.js";
+import { describeError } from "./describe-error.js";
 import { type Logger, silentLogger } from "./logger.js";
+import { isDefinitiveRefreshFailure, randomState, toSessionExpired } from "./refresh-failure.js";
 import { buildRequestUrl, endpointPath, normalizeApiUrl, type QueryValue } from "./request-url.js";
 import { RetryGate } from "./retry-gate.js";
 import { decideRetry, type ResolvedRetryOptions, resolveRetryOptions } from "./retry-policy.js";
@@ -39,6 +40,7 @@ import type {
   TokenChangeReason,
 } from "./session-options.js";
 import { sleep } from "./sleep.js";
+import { bufferStreamedResponse, discardStream } from "./streamed-body.js";
 import type { TwoFactorStatus } from "./two-factor.js";
 import { UnsupportedSecondFactorError } from "./unsupported-second-factor-error.js";
 
@@ -68,9 +70,6 @@ interface RequestPlan {
   readonly humanVerification: boolean;
 }
 
-/** The cap on an error body read from a stream, in bytes. */
-const MAX_STREAMED_ERROR_BODY = 64 * 1024;
-
 /** `User-Agent` when the options give none. */
 const DEFAULT_USER_AGENT = "proton-ts";
 
@@ -81,8 +80,8 @@ const REFRESH_REDIRECT_URI = "https://protonmail.ch";
  * A session with the Proton API: login with SRP and a second factor, authenticated requests
  * with refresh and retries, logout, and a dump that Proton's Python client can load too.
  *
- * The session contains secrets (its tokens). It keeps them in private fields, and its `toJSON()` and
- * Node.js inspection show only the UID and scopes.
+ * The session contains secrets (its tokens). It keeps them in private fields, and its
+ * `toJSON()` and Node.js inspection show only the UID and scopes.
  */
 export class Session {
   readonly #apiUrl: string;
@@ -105,7 +104,7 @@ export class Session {
 
   constructor(options: SessionOptions) {
     if (typeof options !== "object" || options === null) {
-      throw new TypeError("Missing options: pass { apiUrl, appVersion, userAgent, transport }.");
+      throw new TypeError("Missing options: pass { apiUrl, appVersion, transport }.");
     }
     if (typeof options.transport?.request !== "function") {
       throw new TypeError(
@@ -763,95 +762,4 @@ export class Session {
   ): RequestDescription {
     return { method, url: buildRequestUrl(this.#apiUrl, endpoint, query) };
   }
-}
-
-/** Code 10013, or HTTP 400 or 422 from the refresh endpoint: the refresh token is dead. */
-function isDefinitiveRefreshFailure(error: unknown): error is ApiError {
-  return (
-    ApiError.isInstance(error) &&
-    (error.code === 10013 || error.status === 400 || error.status === 422)
-  );
-}
-
-function toSessionExpired(error: ApiError): SessionExpiredError {
-  // A plain boolean: SessionExpiredError has the same shape as ApiError, so the type guard
-  // would narrow the other branch to never.
-  const alreadyExpired: boolean = SessionExpiredError.isInstance(error);
-  if (alreadyExpired) {
-    return error as SessionExpiredError;
-  }
-  const code = error.code === undefined ? "" : `, code ${error.code}`;
-  return new SessionExpiredError(
-    `The session has ended: the server rejected the refresh token (HTTP ${error.status}${code}). Log in again.`,
-    {
-      status: error.status,
-      code: error.code,
-      serverMessage: error.serverMessage,
-      details: error.details,
-      headers: error.headers,
-      request: error.request,
-      cause: error,
-    },
-  );
-}
-
-/** Describes an error for a log entry. `@proton/errors` messages contain no secret. */
-function describeError(error: unknown): Record<string, unknown> {
-  if (ProtonError.isInstance(error)) {
-    return error.toJSON();
-  }
-  if (error instanceof Error) {
-    return { name: error.name, message: error.message };
-  }
-  return { value: String(error) };
-}
-
-/** Returns the refresh request's `State`: 32 random hex digits, as OAuth clients send. */
-function randomState(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-async function discardStream(response: TransportResponse): Promise<void> {
-  await response.stream?.cancel().catch(() => undefined);
-}
-
-/**
- * Returns a copy of a streamed error response with up to `MAX_STREAMED_ERROR_BODY` bytes of its
- * body buffered and the rest of the stream cancelled. A buffered response is returned as is.
- */
-async function bufferStreamedResponse(response: TransportResponse): Promise<TransportResponse> {
-  if (response.stream === undefined) {
-    return response;
-  }
-  const reader = response.stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  try {
-    while (length < MAX_STREAMED_ERROR_BODY) {
-      const { done, value } = await reader.read();
-      if (done) {
-        break;
-      }
-      chunks.push(value);
-      length += value.length;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  const body = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.length;
-  }
-  const text = new TextDecoder().decode(body);
-  return {
-    status: response.status,
-    headers: response.headers,
-    body,
-    stream: undefined,
-    text: () => text,
-    json: () => JSON.parse(text),
-  };
 }
