@@ -156,7 +156,8 @@ const markdown = `# Session benchmarks
 The session against \`@proton/fake-api\` over HTTPS pinned to its certificate, on loopback, with
 the fake API in a child process. Each case runs ${ROUNDS} rounds after a warm-up, interleaved
 with its baseline; tables give the median and the range over rounds. Ratios are medians of
-per-round ratios.
+per-round ratios, which pair each round with its baseline, so they hold up better than the
+absolute figures when other work shares the machine (wide ranges are a sign of that).
 
 - Machine: ${cpu}, ${os.cpus().length} cores
 - Node.js ${process.version}
