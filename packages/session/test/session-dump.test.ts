@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvalidSessionDumpError, SESSION_DUMP_FORMAT_VERSION } from "../src/index.js";
 import { parseSessionDump, serializeSessionDump } from "../src/session-dump.js";
@@ -156,5 +157,38 @@ describe("serializeSessionDump", () => {
     });
     expect(dump.api_url).toBe("https://api.protonmail.ch");
     expect(dump.session_data.UID).toBe("uid-5f2e0c1a");
+  });
+});
+
+describe("dump round trip", () => {
+  const knownFields = new Set(["api_url", "appversion", "User-Agent", "cookies", "session_data"]);
+  const extraName = fc
+    .string({ minLength: 1, maxLength: 12 })
+    .filter((name) => !knownFields.has(name) && name !== "format_version" && name !== "__proto__");
+  const token = fc.string({ minLength: 1, maxLength: 40 });
+
+  it("keeps every field through parse and serialize", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(extraName, fc.jsonValue()),
+        fc.record({ UID: token, AccessToken: token, RefreshToken: token }),
+        fc.array(fc.stringMatching(/^[a-z]{1,10}$/), { maxLength: 5 }),
+        fc.dictionary(fc.stringMatching(/^[A-Za-z-]{1,10}$/), fc.string({ maxLength: 20 })),
+        (extra, tokens, scopes, cookies) => {
+          const input = {
+            ...extra,
+            api_url: "https://api.protonmail.ch",
+            appversion: "Other",
+            "User-Agent": "None",
+            cookies,
+            session_data: { ...tokens, Scope: scopes },
+          };
+
+          const dump = serializeSessionDump(parseSessionDump(JSON.parse(JSON.stringify(input))));
+
+          expect(dump).toEqual({ ...JSON.parse(JSON.stringify(input)), format_version: 1 });
+        },
+      ),
+    );
   });
 });
