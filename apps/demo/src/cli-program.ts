@@ -5,6 +5,7 @@ import { addLoginCommand } from "./login-command.js";
 import { addLogoutCommand } from "./logout-command.js";
 import { addRefreshCommand } from "./refresh-command.js";
 import { addRequestCommand } from "./request-command.js";
+import { UsageError } from "./usage-error.js";
 import { addWhoamiCommand } from "./whoami-command.js";
 
 /** Name of the command in help text and messages; the package's `bin` entry. */
@@ -22,6 +23,12 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     )
     .option("--json", 'print one JSON document {"ok", "steps": [{"name", "ok", "ms", "detail"}]}')
     .option("--verbose", "log the session's requests and the fake API's lines to standard error")
+    .option(
+      "--fault <json>",
+      'inject a fault into the fake API to see a failing run, such as \'{"route":"POST /auth/v4/2fa","kind":"status","status":500}\'; repeat for several',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
@@ -38,7 +45,13 @@ Against a real API:
 
 ${EXIT_CODES_HELP}`,
     )
-    .action(async (flags: DemoFlags) => {
+    .action(async (flags: DemoFlags, command: Command) => {
+      const [unknown] = command.args;
+      if (unknown !== undefined) {
+        throw new UsageError(
+          `Unknown command ${JSON.stringify(unknown)}: use login, whoami, request, refresh or logout, or no command for the demo.`,
+        );
+      }
       setExitCode(await runDemoCommand(flags));
     });
 
@@ -47,6 +60,10 @@ ${EXIT_CODES_HELP}`,
   addRequestCommand(program);
   addRefreshCommand(program);
   addLogoutCommand(program);
+
+  // Set after the subcommands are added, which copy the setting when created: only the root
+  // accepts extra words, so that its action can name an unknown command.
+  program.allowExcessArguments(true);
 
   for (const command of program.commands) {
     command.addHelpText("after", `\n${EXIT_CODES_HELP}`);

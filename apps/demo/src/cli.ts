@@ -9,6 +9,14 @@ import { EXIT_CODES } from "./exit-codes.js";
  * `process.exit`, so that buffered output reaches a pipe before the process ends.
  */
 async function main(): Promise<void> {
+  // A reader that closed the pipe early, such as `head`, wants no more output: stop quietly.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") {
+      process.exit(process.exitCode ?? EXIT_CODES.ok);
+    }
+    throw error;
+  });
+
   const program = createProgram((code) => {
     process.exitCode = code;
   });

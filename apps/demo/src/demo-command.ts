@@ -3,10 +3,12 @@ import { EXIT_CODES, type ExitCode } from "./exit-codes.js";
 import { Spinner } from "./progress.js";
 import { createStderrLogger } from "./stderr-logger.js";
 import { formatStepLine } from "./step-runner.js";
+import { UsageError } from "./usage-error.js";
 
 export interface DemoFlags {
   json?: boolean;
   verbose?: boolean;
+  fault: string[];
 }
 
 /**
@@ -15,21 +17,25 @@ export interface DemoFlags {
  * every step passed and 1 otherwise.
  */
 export async function runDemoCommand(flags: DemoFlags): Promise<ExitCode> {
+  const faults = flags.fault.map(parseFault);
   const json = flags.json === true;
   const verbose = flags.verbose === true;
   const spinner = new Spinner(process.stdout, !json && process.stdout.isTTY === true);
   const started = performance.now();
 
-  if (!json) {
-    process.stdout.write("Running the demo against the embedded fake Proton API.\n");
-  }
   const report = await runDemo({
     spinner,
+    onStart: (url) => {
+      if (!json) {
+        process.stdout.write(`Running the demo against the embedded fake Proton API at ${url}\n`);
+      }
+    },
     onResult: (result) => {
       if (!json) {
         process.stdout.write(`${formatStepLine(result)}\n`);
       }
     },
+    faults,
     ...(verbose ? { logger: createStderrLogger() } : {}),
     ...(verbose
       ? { serverLog: (line: string) => process.stderr.write(`[fake-api] ${line}\n`) }
@@ -46,4 +52,13 @@ export async function runDemoCommand(flags: DemoFlags): Promise<ExitCode> {
     process.stdout.write(`Step ${failed?.name ?? "?"} failed: ${failed?.detail ?? ""}\n`);
   }
   return report.ok ? EXIT_CODES.ok : EXIT_CODES.failure;
+}
+
+function parseFault(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`Invalid --fault: it is not JSON (${reason}).`);
+  }
 }

@@ -9,7 +9,14 @@ import {
   SessionExpiredError,
   type TokenChange,
 } from "@proton/api";
-import { DEMO_USERS, type FakeApi, type FakeUserInput, startFakeApi } from "@proton/fake-api";
+import {
+  DEMO_USERS,
+  type FakeApi,
+  FakeApiInputError,
+  type FakeUserInput,
+  type FaultSpec,
+  startFakeApi,
+} from "@proton/fake-api";
 import {
   type ConnectionOptions,
   createSession,
@@ -20,6 +27,7 @@ import type { Spinner } from "./progress.js";
 import { fileMode, readSessionFile, removeSessionFile, writeSessionFile } from "./session-file.js";
 import { check } from "./step-check.js";
 import { type RunReport, runSteps, type Step, type StepResult } from "./step-runner.js";
+import { UsageError } from "./usage-error.js";
 
 /** Demo account with a TOTP second factor, walked through the whole flow. */
 const MAIN_USER = "bob";
@@ -31,12 +39,16 @@ const RETRY_AFTER_SECONDS = 1;
 
 export interface DemoOptions {
   readonly spinner: Spinner;
+  /** Called with the fake API's URL once it listens, before the first step. */
+  readonly onStart?: ((url: string) => void) | undefined;
   /** Receives each step's result as soon as it is known. */
   readonly onResult: (result: StepResult) => void;
   /** Receives the session's log entries. Default: none. */
   readonly logger?: Logger | undefined;
   /** Receives the fake API's request lines. Default: none. */
   readonly serverLog?: ((line: string) => void) | undefined;
+  /** Faults injected into the fake API before the first step, to show how a failure reads. */
+  readonly faults?: readonly unknown[] | undefined;
 }
 
 /** State the steps share: the server, the sessions and the session file. */
@@ -63,6 +75,13 @@ export async function runDemo(options: DemoOptions): Promise<RunReport> {
     users: DEMO_USERS,
     ...(options.serverLog === undefined ? {} : { log: options.serverLog }),
   });
+  try {
+    injectFaults(fake, options.faults ?? []);
+  } catch (error) {
+    await fake.close();
+    throw error;
+  }
+  options.onStart?.(fake.url);
   const folder = await mkdtemp(join(tmpdir(), "proton-demo-"));
   const state: DemoState = {
     fake,
@@ -345,6 +364,20 @@ function createSteps(state: DemoState): Step[] {
       },
     },
   ];
+}
+
+/** Injects each fault; throws `UsageError` for one the fake API rejects. */
+function injectFaults(fake: FakeApi, faults: readonly unknown[]): void {
+  for (const [index, fault] of faults.entries()) {
+    try {
+      fake.control.injectFault(fault as FaultSpec);
+    } catch (error) {
+      if (FakeApiInputError.isInstance(error)) {
+        throw new UsageError(`Invalid --fault ${index + 1}: ${error.message}`);
+      }
+      throw error;
+    }
+  }
 }
 
 /** Marks a verification token as solved with `POST /human-verification/solve` of the control API. */
