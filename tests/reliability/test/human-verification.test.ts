@@ -10,6 +10,7 @@ import {
   catchError,
   countRoute,
   createClient,
+  expectNoTokenLogged,
   type TestClient,
 } from "./helpers/client.js";
 
@@ -23,6 +24,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const client of clients) {
+    expectNoTokenLogged(client);
+  }
   await Promise.all(clients.map((client) => client.close()));
   await api.close();
 });

@@ -15,6 +15,7 @@ import {
   countRoute,
   createClient,
   type Endpoint,
+  expectNoTokenLogged,
   loadClient,
   routeEntries,
   type TestClient,
@@ -33,6 +34,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const client of clients) {
+    expectNoTokenLogged(client);
+  }
   await Promise.all(clients.map((client) => client.close()));
   await proxy.close();
   await api.close();

@@ -8,6 +8,7 @@ import {
   countRoute,
   createClient,
   type Endpoint,
+  expectNoTokenLogged,
   type TestClient,
 } from "./helpers/client.js";
 import { type RewritingProxy, startRewritingProxy } from "./helpers/rewriting-proxy.js";
@@ -24,6 +25,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const client of clients) {
+    expectNoTokenLogged(client);
+  }
   await Promise.all(clients.map((client) => client.close()));
   await proxy.close();
   await api.close();

@@ -5,7 +5,13 @@ import {
 } from "@proton/api";
 import { type FakeApi, generateTotp, startFakeApi } from "@proton/fake-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { addUser, catchError, createClient, type TestClient } from "./helpers/client.js";
+import {
+  addUser,
+  catchError,
+  createClient,
+  expectNoTokenLogged,
+  type TestClient,
+} from "./helpers/client.js";
 
 /** Base32 TOTP secret of the test users; it decodes to "Hello!" and 0xDEADBEEF. */
 const TOTP_SECRET = "JBSWY3DPEHPK3PXP";
@@ -20,6 +26,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const client of clients) {
+    expectNoTokenLogged(client);
+  }
   await Promise.all(clients.map((client) => client.close()));
   await api.close();
 });

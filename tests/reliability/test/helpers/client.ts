@@ -177,6 +177,21 @@ export async function loadClient(
   return { session, logger, dumpFile, close: () => session.close() };
 }
 
+/**
+ * Checks that no token the session ever held appears in its log lines. The tokens come from
+ * the changes its dump file recorded.
+ */
+export function expectNoTokenLogged(tested: TestClient): void {
+  const lines = tested.logger.lines().join("\n");
+  for (const change of tested.dumpFile.changes) {
+    for (const token of [change.accessToken, change.refreshToken]) {
+      if (token !== undefined && lines.includes(token)) {
+        throw new Error(`A ${change.reason} token of session ${change.uid} appears in its log.`);
+      }
+    }
+  }
+}
+
 /** Returns a username no other test uses, so the tests of a file can share one fake API. */
 export function uniqueUsername(prefix = "user"): string {
   return `${prefix}-${randomBytes(4).toString("hex")}`;
