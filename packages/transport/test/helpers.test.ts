@@ -83,6 +83,30 @@ describe("createDeadline", () => {
     deadline.clear();
   });
 
+  it("calls onAbort listeners once", () => {
+    const controller = new AbortController();
+    const deadline = createDeadline({ signal: controller.signal });
+    const calls: string[] = [];
+    deadline.onAbort(() => calls.push("first"));
+
+    controller.abort("stop");
+    controller.abort("again");
+    deadline.onAbort(() => calls.push("late"));
+
+    expect(calls).toEqual(["first", "late"]);
+    expect(deadline.aborted).toBe(true);
+  });
+
+  it("creates an aborted signal after the abort", () => {
+    const controller = new AbortController();
+    const deadline = createDeadline({ signal: controller.signal });
+
+    controller.abort("stop");
+
+    expect(deadline.signal.aborted).toBe(true);
+    expect(deadline.signal.reason).toBe("stop");
+  });
+
   it("starts aborted for an aborted signal", () => {
     const deadline = createDeadline({ timeoutMs: 10, signal: AbortSignal.abort("gone") });
 
