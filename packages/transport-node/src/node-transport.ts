@@ -16,6 +16,7 @@ import {
   type TransportResponse,
 } from "@proton/transport";
 import type { Dispatcher } from "undici";
+import { createAbortSource } from "./abort-source.js";
 import { mapTransportError } from "./map-error.js";
 import { createOriginDispatcher, createTransportSecureContext } from "./origin-dispatcher.js";
 
@@ -108,7 +109,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
           method: request.method as Dispatcher.HttpMethod,
           headers,
           body: body ?? null,
-          signal: deadline.signal,
+          signal: createAbortSource(deadline),
         });
         const responseHeaders = normalizeHeaders(Object.entries(response.headers));
 
