@@ -52,6 +52,38 @@ function bcryptPrefix(value: string): string {
 
 describe("SRP properties", () => {
   test(
+    "passwords of 0 to 200 bytes",
+    async () => {
+      // Passwords of 0 to 200 bytes: the empty one is rejected, every other one hashes.
+      const anyLength = fc.oneof(fc.constant(""), password);
+      await fc.assert(
+        fc.asyncProperty(anyLength, salt, async (secret, saltValue) => {
+          const attempt = hashPassword({ version: 4, password: secret, salt: saltValue, modulus });
+
+          if (secret === "") {
+            const error = await attempt.then(
+              () => undefined,
+              (caught: unknown) => caught,
+            );
+            expect(SrpError.isInstance(error)).toBe(true);
+            expect((error as SrpError).reason).toBe("invalid-password");
+          } else {
+            expect(await attempt).toHaveLength(256);
+          }
+        }),
+        {
+          numRuns: RUNS,
+          examples: [
+            ["", "AAAAAAAAAAAAAA=="],
+            ["\u00a0", "AAAAAAAAAAAAAA=="],
+          ],
+        },
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  test(
     "client and server agree",
     async () => {
       await fc.assert(
