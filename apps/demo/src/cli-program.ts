@@ -3,6 +3,7 @@ import { type DemoFlags, runDemoCommand } from "./demo-command.js";
 import { EXIT_CODES_HELP } from "./exit-codes.js";
 import { addLoginCommand } from "./login-command.js";
 import { addLogoutCommand } from "./logout-command.js";
+import { collectValues } from "./option-values.js";
 import { addRefreshCommand } from "./refresh-command.js";
 import { addRequestCommand } from "./request-command.js";
 import { UsageError } from "./usage-error.js";
@@ -26,8 +27,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .option(
       "--fault <json>",
       'inject a fault into the fake API to see a failing run, such as \'{"route":"POST /auth/v4/2fa","kind":"status","status":500}\'; repeat for several',
-      (value: string, previous: string[]) => [...previous, value],
-      [],
+      collectValues,
     )
     .enablePositionalOptions()
     .exitOverride()

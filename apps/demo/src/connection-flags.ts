@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { collectValues } from "./option-values.js";
 import { defaultSessionFilePath } from "./session-file.js";
 import { UsageError } from "./usage-error.js";
 
@@ -7,7 +8,7 @@ import { UsageError } from "./usage-error.js";
 export interface ConnectionFlags {
   sessionFile?: string;
   caFile?: string;
-  pin: string[];
+  pin?: string[];
   verbose?: boolean;
 }
 
@@ -22,8 +23,7 @@ export function addConnectionFlags(command: Command): Command {
     .option(
       "--pin <pin>",
       "SPKI SHA-256 pin (base64) of a server that is not Proton's; repeat for several",
-      collect,
-      [],
+      collectValues,
     )
     .option("--verbose", "log requests, refreshes and retries to standard error (no secrets)");
 }
@@ -41,8 +41,4 @@ export async function readCaFile(path: string): Promise<string> {
     const reason = error instanceof Error ? error.message : String(error);
     throw new UsageError(`Cannot read --ca-file ${path}: ${reason}`);
   }
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

@@ -1,14 +1,14 @@
 import { runDemo } from "./demo-flow.js";
 import { EXIT_CODES, type ExitCode } from "./exit-codes.js";
+import { parseJsonOption } from "./option-values.js";
 import { Spinner } from "./progress.js";
 import { createStderrLogger } from "./stderr-logger.js";
 import { formatStepLine } from "./step-runner.js";
-import { UsageError } from "./usage-error.js";
 
 export interface DemoFlags {
   json?: boolean;
   verbose?: boolean;
-  fault: string[];
+  fault?: string[];
 }
 
 /**
@@ -17,7 +17,7 @@ export interface DemoFlags {
  * every step passed and 1 otherwise.
  */
 export async function runDemoCommand(flags: DemoFlags): Promise<ExitCode> {
-  const faults = flags.fault.map(parseFault);
+  const faults = (flags.fault ?? []).map((fault) => parseJsonOption("--fault", fault));
   const json = flags.json === true;
   const verbose = flags.verbose === true;
   const spinner = new Spinner(process.stdout, !json && process.stdout.isTTY === true);
@@ -52,13 +52,4 @@ export async function runDemoCommand(flags: DemoFlags): Promise<ExitCode> {
     process.stdout.write(`Step ${failed?.name ?? "?"} failed: ${failed?.detail ?? ""}\n`);
   }
   return report.ok ? EXIT_CODES.ok : EXIT_CODES.failure;
-}
-
-function parseFault(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`Invalid --fault: it is not JSON (${reason}).`);
-  }
 }

@@ -53,7 +53,8 @@ export function addLoginCommand(program: Command): void {
 }
 
 async function login(flags: LoginFlags): Promise<void> {
-  const apiUrl = checkApiUrl(flags.apiUrl, flags.pin).href.replace(/\/+$/, "");
+  const pins = flags.pin ?? [];
+  const apiUrl = checkApiUrl(flags.apiUrl, pins).href.replace(/\/+$/, "");
   const path = sessionFilePath(flags);
   const ca = flags.caFile === undefined ? undefined : await readCaFile(flags.caFile);
   const stdinLines = flags.passwordStdin === true ? new StdinLines() : undefined;
@@ -61,7 +62,7 @@ async function login(flags: LoginFlags): Promise<void> {
   try {
     const password = await readPassword(flags.username, stdinLines);
     const session = createSession(apiUrl, flags.appVersion, {
-      pins: flags.pin,
+      pins,
       ...(ca === undefined ? {} : { ca }),
       ...(flags.verbose === true ? { logger: createStderrLogger() } : {}),
     });
@@ -69,7 +70,7 @@ async function login(flags: LoginFlags): Promise<void> {
       await authenticate(session, flags, password, stdinLines);
       await writeSessionFile(
         path,
-        addStoredSettings(session.dump(), { pins: flags.pin, caFile: flags.caFile }),
+        addStoredSettings(session.dump(), { pins, caFile: flags.caFile }),
       );
     } catch (error) {
       // A login that stops half-way ends its server session instead of leaving it open.

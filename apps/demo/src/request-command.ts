@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { addConnectionFlags, type ConnectionFlags } from "./connection-flags.js";
+import { collectValues, parseJsonOption } from "./option-values.js";
 import { Spinner } from "./progress.js";
 import { openStoredSession } from "./stored-session.js";
 import { UsageError } from "./usage-error.js";
@@ -10,7 +11,7 @@ type Method = (typeof METHODS)[number];
 interface RequestFlags extends ConnectionFlags {
   method?: string;
   data?: string;
-  query: string[];
+  query?: string[];
 }
 
 /** Adds `request ENDPOINT`: sends one request with the saved session and prints the JSON reply. */
@@ -26,7 +27,7 @@ export function addRequestCommand(program: Command): void {
       `HTTP method: ${METHODS.join(", ")} (default: GET, or POST with --data)`,
     )
     .option("-d, --data <json>", "JSON request body")
-    .option("-q, --query <name=value>", "query parameter; repeat for several", collect, []);
+    .option("-q, --query <name=value>", "query parameter; repeat for several", collectValues);
   addConnectionFlags(command).action(async (endpoint: string, flags: RequestFlags) => {
     await sendRequest(endpoint, flags);
   });
@@ -39,8 +40,8 @@ async function sendRequest(endpoint: string, flags: RequestFlags): Promise<void>
     );
   }
   const method = parseMethod(flags.method);
-  const json = flags.data === undefined ? undefined : parseData(flags.data);
-  const query = parseQuery(flags.query);
+  const json = flags.data === undefined ? undefined : parseJsonOption("--data", flags.data);
+  const query = parseQuery(flags.query ?? []);
 
   const stored = await openStoredSession(flags);
   try {
@@ -69,15 +70,6 @@ function parseMethod(value: string | undefined): Method | undefined {
   return method as Method;
 }
 
-function parseData(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`Invalid --data: it is not JSON (${reason}).`);
-  }
-}
-
 function parseQuery(pairs: readonly string[]): Record<string, string> {
   const query: Record<string, string> = {};
   for (const pair of pairs) {
@@ -88,8 +80,4 @@ function parseQuery(pairs: readonly string[]): Record<string, string> {
     query[pair.slice(0, separator)] = pair.slice(separator + 1);
   }
   return query;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

@@ -49,7 +49,7 @@ export async function openStoredSession(flags: ConnectionFlags): Promise<StoredS
   const path = sessionFilePath(flags);
   const dump = await readSessionFile(path);
   const stored = readStoredSettings(dump);
-  const pins = flags.pin.length > 0 ? flags.pin : stored.pins;
+  const pins = flags.pin ?? stored.pins;
   const caFile = flags.caFile ?? stored.caFile;
 
   const apiUrl = isRecord(dump) ? dump["api_url"] : undefined;

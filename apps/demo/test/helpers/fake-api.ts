@@ -5,7 +5,7 @@ export function startDemoFakeApi(): Promise<FakeApi> {
   return startFakeApi({ users: DEMO_USERS });
 }
 
-/** The options that point a subcommand at `fake`: its URL is passed separately to login. */
+/** Returns the options that make a subcommand trust `fake`; login also needs `--api-url`. */
 export function trustFlags(fake: FakeApi): string[] {
   return ["--pin", fake.pin, "--ca-file", fake.caFile];
 }

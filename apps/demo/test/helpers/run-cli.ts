@@ -16,7 +16,7 @@ export interface CliResult {
 export interface RunOptions {
   /** Written to standard input, which is then closed. Default: empty input. */
   readonly input?: string;
-  /** The home folder the CLI sees. `XDG_CONFIG_HOME` is unset unless `env` sets it. */
+  /** HOME of the CLI process. `XDG_CONFIG_HOME` is unset unless `env` sets it. */
   readonly home: string;
   readonly env?: Readonly<Record<string, string>>;
 }
