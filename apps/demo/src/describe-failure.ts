@@ -146,16 +146,34 @@ export function describeFailure(error: unknown, context: FailureContext = {}): F
 function describeHumanVerification(error: HumanVerificationRequiredError, program: string): string {
   const { verification } = error;
   const method = verification.methods[0] ?? "captcha";
-  const methods = verification.methods.length === 0 ? method : verification.methods.join(", ");
+  const methods =
+    verification.methods.length === 0
+      ? ""
+      : `, with the methods ${verification.methods.join(", ")}`;
   const where =
     verification.webUrl === undefined
       ? "Solve it in the Proton web app"
       : `Open ${verification.webUrl} in a browser and solve it`;
+  if (!isLoginRequest(error)) {
+    return `Human verification required (code 9001) for ${describeRequest(error)}${methods}. ${where}, then run the command again.`;
+  }
   return [
-    `Human verification required (code 9001), with the methods ${methods}.`,
+    `Human verification required (code 9001)${methods}.`,
     `${where}, then run \`${program} login\` again with --verification-token TOKEN --verification-type ${method}.`,
     `TOKEN is the token the solved verification returns. A server that accepts the issued token once it is solved, such as @proton/fake-api, takes this one: ${verification.token}`,
   ].join("\n");
+}
+
+/** Whether the error answers a login request (`/auth/...`), the only kind `login` can resend. */
+function isLoginRequest(error: ApiError): boolean {
+  if (error.request === undefined) {
+    return true;
+  }
+  try {
+    return new URL(error.request.url).pathname.startsWith("/auth/");
+  } catch {
+    return true;
+  }
 }
 
 function describeThrottle(error: RateLimitError): string {

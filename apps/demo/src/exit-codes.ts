@@ -4,7 +4,7 @@
 export const EXIT_CODES = Object.freeze({
   /** Every demo step passed, or the command succeeded. */
   ok: 0,
-  /** A demo step failed, or an error that no other code covers. */
+  /** A demo step failed, the prompt was cancelled, or an error that no other code covers. */
   failure: 1,
   /** Invalid command line: an unknown option, a missing argument or an invalid value. */
   usage: 2,
@@ -27,7 +27,7 @@ export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 /** The exit-code table as `--help` prints it. */
 export const EXIT_CODES_HELP = `Exit codes:
   0  success (the default run: every step passed)
-  1  a demo step failed, or an unexpected error
+  1  a demo step failed, the prompt was cancelled (Ctrl+C), or an unexpected error
   2  invalid command line
   3  not logged in, or the session has ended: run login again
   4  login rejected: wrong username, password or 2FA code, or account unavailable

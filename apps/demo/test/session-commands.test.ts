@@ -127,6 +127,23 @@ describe("whoami", () => {
     expect(result.stderr).toContain(`Invalid session file ${path}: it is not JSON.`);
   });
 
+  it("reports human verification with exit 5", async () => {
+    fake.control.injectFault({
+      route: "GET /core/v4/users",
+      kind: "status",
+      status: 422,
+      code: 9001,
+    });
+
+    const result = await run(["whoami"]);
+
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain(
+      `Human verification required (code 9001) for GET ${fake.url}/core/v4/users`,
+    );
+    expect(result.stderr).toContain("then run the command again.");
+  });
+
   it("reports a rate limit with the wait", async () => {
     fake.control.injectFault({
       route: "GET /core/v4/users",
