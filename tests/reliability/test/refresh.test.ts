@@ -241,6 +241,27 @@ describe("refresh concurrency", () => {
     await expectStoredTokensKept(tested, tested.session.uid);
   });
 
+  test("storm survives a 503 on its refresh", async () => {
+    const { tested } = await loggedIn();
+    api.control.expireAccessTokens();
+    api.control.injectFault({
+      route: REFRESH,
+      kind: "status",
+      status: 503,
+      retryAfter: "1",
+      times: 1,
+    });
+
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => tested.session.apiRequest("/core/v4/users")),
+    );
+
+    expect(results.every((result) => result.Code === 1000)).toBe(true);
+    expect(routeEntries(api, REFRESH).map((entry) => entry.status)).toEqual([503, 200]);
+    expect(tested.dumpFile.reasons()).toEqual(["login", "refresh"]);
+    await expectStoredTokensKept(tested, tested.session.uid);
+  });
+
   // NOTE: fails because the loser's refresh gets 422/10013 (the winner rotated the refresh
   // token), so the loser reports `reason: "expired"` with an empty dump. Persisting that dump,
   // as `onTokenChange` asks, erases the winner's tokens from the shared file.

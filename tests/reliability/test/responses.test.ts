@@ -1,3 +1,5 @@
+import { once } from "node:events";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { NetworkError, TimeoutError, UnexpectedResponseError } from "@proton/api";
 import { type FakeApi, startFakeApi } from "@proton/fake-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
@@ -253,6 +255,56 @@ describe("connection failures", () => {
 
     expect(NetworkError.isInstance(error)).toBe(true);
     await expectRecovered(tested, loginDump);
+  });
+
+  test("stalled body times out", async () => {
+    const { tested, loginDump } = await loggedIn(proxy, { timeoutMs: 500 });
+    replaceUsersReply((reply) => ({
+      cutBody: reply.body.toString("utf8"),
+      status: 200,
+      declaredLength: reply.body.length,
+      sentBytes: 10,
+      stall: true,
+    }));
+    const started = Date.now();
+
+    const error = await catchError(() => tested.session.apiRequest("/core/v4/users"));
+
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as TimeoutError).timeoutMs).toBe(500);
+    expect(Date.now() - started).toBeLessThan(5000);
+    await expectRecovered(tested, loginDump);
+  });
+
+  // NOTE: fails because @proton/transport-node does not apply the request deadline while the
+  // TLS handshake runs. The TimeoutError ("timed out after 500 ms") arrives only when the
+  // transport's connectTimeoutMs (10 s by default) ends the connection attempt.
+  test.fails("TLS handshake that never completes times out", async () => {
+    // A TCP server that accepts connections and never answers the TLS client hello.
+    const silent = createServer(() => undefined);
+    const sockets = new Set<Socket>();
+    silent.on("connection", (socket) => sockets.add(socket));
+    silent.listen(0, "127.0.0.1");
+    await once(silent, "listening");
+    const port = (silent.address() as AddressInfo).port;
+    const tested = await createClient(
+      { url: `https://127.0.0.1:${port}`, pin: api.pin, ca: api.ca },
+      { timeoutMs: 500 },
+    );
+    clients.push(tested);
+    const started = Date.now();
+
+    try {
+      const error = await catchError(() => tested.session.apiRequest("/tests/ping"));
+
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      for (const socket of sockets) {
+        socket.destroy();
+      }
+      silent.close();
+    }
   });
 
   test("caller abort rejects with its reason", async () => {

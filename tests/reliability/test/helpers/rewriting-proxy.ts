@@ -30,13 +30,15 @@ export type Replacement =
     }
   /**
    * The status and headers, a `Content-Length` of `declaredLength`, the first `sentBytes` of
-   * `body`, and then a dropped connection.
+   * `body`, and then a dropped connection, or with `stall` an open connection that sends
+   * nothing more until the proxy closes.
    */
   | {
       readonly cutBody: string;
       readonly status: number;
       readonly declaredLength: number;
       readonly sentBytes: number;
+      readonly stall?: boolean;
     };
 
 /** Decides per response: a replacement, or `undefined` to pass the response on unchanged. */
@@ -169,8 +171,10 @@ function send(
     "content-length": String(replacement.declaredLength),
   });
   response.write(Buffer.from(replacement.cutBody).subarray(0, replacement.sentBytes), () => {
-    // The headers and the first bytes are on the wire; dropping the socket now cuts the body.
-    setTimeout(() => response.socket?.destroy(), 20);
+    if (replacement.stall !== true) {
+      // The headers and the first bytes are on the wire, so dropping the socket cuts the body.
+      setTimeout(() => response.socket?.destroy(), 20);
+    }
   });
 }
 
