@@ -54,7 +54,6 @@ export interface DemoOptions {
 /** State the steps share: the server, the sessions and the session file. */
 interface DemoState {
   readonly fake: FakeApi;
-  readonly folder: string;
   readonly sessionFile: string;
   readonly connectionOptions: ConnectionOptions;
   /** Every session opened, closed at the end. */
@@ -75,34 +74,32 @@ export async function runDemo(options: DemoOptions): Promise<RunReport> {
     users: DEMO_USERS,
     ...(options.serverLog === undefined ? {} : { log: options.serverLog }),
   });
-  try {
-    injectFaults(fake, options.faults ?? []);
-  } catch (error) {
-    await fake.close();
-    throw error;
-  }
-  options.onStart?.(fake.url);
-  const folder = await mkdtemp(join(tmpdir(), "proton-demo-"));
-  const state: DemoState = {
-    fake,
-    folder,
-    sessionFile: join(folder, "session.json"),
-    connectionOptions: {
-      pins: [fake.pin],
-      ca: fake.ca,
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
-    },
-    sessions: [],
-    main: undefined,
-    dumpBeforeLogout: undefined,
-  };
+  const sessions: Session[] = [];
+  let folder: string | undefined;
 
   try {
+    injectFaults(fake, options.faults ?? []);
+    options.onStart?.(fake.url);
+    folder = await mkdtemp(join(tmpdir(), "proton-demo-"));
+    const state: DemoState = {
+      fake,
+      sessionFile: join(folder, "session.json"),
+      connectionOptions: {
+        pins: [fake.pin],
+        ca: fake.ca,
+        ...(options.logger === undefined ? {} : { logger: options.logger }),
+      },
+      sessions,
+      main: undefined,
+      dumpBeforeLogout: undefined,
+    };
     return await runSteps(createSteps(state), options.spinner, options.onResult);
   } finally {
-    await Promise.all(state.sessions.map((session) => session.close()));
+    await Promise.all(sessions.map((session) => session.close()));
     await fake.close();
-    await rm(folder, { recursive: true, force: true });
+    if (folder !== undefined) {
+      await rm(folder, { recursive: true, force: true });
+    }
   }
 }
 
