@@ -1,4 +1,6 @@
+import { once } from "node:events";
 import { readFile, stat } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { generateTotp } from "@proton/api";
 import type { FakeApi } from "@proton/fake-api";
@@ -230,6 +232,38 @@ describe("login", () => {
     expect(fake.control.requestLog()).toEqual([]);
   });
 });
+
+describe("login connection", () => {
+  it("reports a refused connection with exit 7", async () => {
+    const port = await closedPort();
+    const result = await runCli(
+      [
+        "login",
+        "--api-url",
+        `https://127.0.0.1:${port}`,
+        "--username",
+        "alice",
+        "--password-stdin",
+        ...trustFlags(fake),
+      ],
+      { home: home.path, input: `${demoPassword("alice")}\n` },
+    );
+
+    expect(result.code).toBe(7);
+    expect(result.stderr).toContain("Connection failed: ");
+    expect(result.stderr).toContain("Check --api-url and the network.");
+  });
+});
+
+/** Returns a loopback port that nothing listens on: one the OS just handed out and freed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 describe("login command line", () => {
   const cases: { name: string; args: () => string[]; input?: string; message: string }[] = [

@@ -144,6 +144,16 @@ describe("whoami", () => {
     expect(result.stderr).toContain("then run the command again.");
   });
 
+  it("reports a maintenance page with exit 8", async () => {
+    fake.control.injectFault({ route: "GET /core/v4/users", kind: "html", status: 500 });
+
+    const result = await run(["whoami"]);
+
+    expect(result.code).toBe(8);
+    expect(result.stderr).toContain("HTTP 500");
+    expect(result.stderr).toContain("text/html");
+  });
+
   it("reports a rate limit with the wait", async () => {
     fake.control.injectFault({
       route: "GET /core/v4/users",
