@@ -186,7 +186,9 @@ describe("describeFailure for other errors", () => {
     });
 
     expect(describeFailure(refused).exitCode).toBe(7);
-    expect(describeFailure(refused).message).toContain("Connection failed: Connection refused");
+    expect(describeFailure(refused).message).toContain(
+      "Connection refused by 127.0.0.1:1. Check --api-url",
+    );
     expect(describeFailure(refused).message).not.toContain(SECRET);
     expect(describeFailure(timeout).exitCode).toBe(7);
   });

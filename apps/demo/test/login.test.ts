@@ -250,7 +250,7 @@ describe("login connection", () => {
     );
 
     expect(result.code).toBe(7);
-    expect(result.stderr).toContain("Connection failed: ");
+    expect(result.stderr).toContain("refused the connection");
     expect(result.stderr).toContain("Check --api-url and the network.");
   });
 });
