@@ -105,6 +105,8 @@ export async function startSilentServer(): Promise<TestServer> {
 export interface ProxyServer extends TestServer {
   /** The `host:port` targets of the CONNECT requests received. */
   readonly tunnels: readonly string[];
+  /** The `Proxy-Authorization` header of each CONNECT request, or `undefined`. */
+  readonly authorizations: readonly (string | undefined)[];
 }
 
 /**
@@ -113,6 +115,7 @@ export interface ProxyServer extends TestServer {
  */
 export async function startConnectProxy(): Promise<ProxyServer> {
   const tunnels: string[] = [];
+  const authorizations: (string | undefined)[] = [];
   const server = http.createServer((_request, response) => {
     response.writeHead(405).end("CONNECT only");
   });
@@ -122,6 +125,7 @@ export async function startConnectProxy(): Promise<ProxyServer> {
   server.on("connect", (request: IncomingMessage, client: Socket, head: Buffer) => {
     const target = request.url ?? "";
     tunnels.push(target);
+    authorizations.push(request.headers["proxy-authorization"]);
     const port = Number(target.slice(target.lastIndexOf(":") + 1));
     const upstream = net.connect(port, "127.0.0.1", () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
@@ -137,7 +141,10 @@ export async function startConnectProxy(): Promise<ProxyServer> {
 
   const port = await listen(server);
   const base = describe(`http://127.0.0.1:${port}`, port, tracked, closer(server, tracked));
-  return Object.defineProperty(base, "tunnels", { get: () => tunnels }) as ProxyServer;
+  return Object.defineProperties(base, {
+    tunnels: { get: () => tunnels },
+    authorizations: { get: () => authorizations },
+  }) as ProxyServer;
 }
 
 function describe(
