@@ -133,6 +133,23 @@ describe("createNodeTransport proxy", () => {
     expect(proxy.tunnels).toEqual([`127.0.0.1:${target.port}`]);
   });
 
+  it("sends the proxy URL's credentials", async () => {
+    const target = await server(ok);
+    const proxy = await startConnectProxy();
+    cleanups.push(() => proxy.close());
+    const proxyUrl = proxy.url.replace("http://", "http://bench:pa55word@");
+
+    const response = await transport({ proxy: proxyUrl }).request({
+      method: "GET",
+      url: target.url,
+    });
+
+    expect(response.status).toBe(200);
+    expect(proxy.authorizations).toEqual([
+      `Basic ${Buffer.from("bench:pa55word").toString("base64")}`,
+    ]);
+  });
+
   it("checks the origin's pin through the proxy", async () => {
     const target = await server(ok);
     const proxy = await startConnectProxy();
@@ -206,6 +223,18 @@ describe("createNodeTransport options", () => {
 
   it("rejects a proxy that is not a URL", () => {
     expect(() => createNodeTransport({ proxy: "proxy.local:8080" })).toThrow(TypeError);
+  });
+
+  it("accepts ca as bytes or a list", async () => {
+    const target = await server(ok);
+    const asBytes = transport({ ca: new TextEncoder().encode(caPem) });
+    const asList = transport({ ca: [caPem] });
+
+    const first = await asBytes.request({ method: "GET", url: target.url });
+    const second = await asList.request({ method: "GET", url: target.url });
+
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
   });
 
   it("rejects a ca that is not PEM", () => {
