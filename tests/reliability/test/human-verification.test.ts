@@ -13,14 +13,17 @@ import {
   expectNoTokenLogged,
   type TestClient,
 } from "./helpers/client.js";
+import { type RewritingProxy, startRewritingProxy } from "./helpers/rewriting-proxy.js";
 
 const LOGIN = "POST /auth/v4";
 
 let api: FakeApi;
+let proxy: RewritingProxy;
 const clients: TestClient[] = [];
 
 beforeAll(async () => {
   api = await startFakeApi();
+  proxy = await startRewritingProxy(api);
 });
 
 afterAll(async () => {
@@ -28,11 +31,13 @@ afterAll(async () => {
     expectNoTokenLogged(client);
   }
   await Promise.all(clients.map((client) => client.close()));
+  await proxy.close();
   await api.close();
 });
 
 beforeEach(() => {
   api.control.clearRequestLog();
+  proxy.setRewrite(undefined);
 });
 
 /** A user that must pass human verification, and a session that has not logged in yet. */
@@ -148,5 +153,55 @@ describe("human verification 12087", () => {
 
     expect(InvalidCredentialsError.isInstance(error)).toBe(true);
     expect(tested.dumpFile.changes).toHaveLength(0);
+  });
+});
+
+describe("human verification on an API request", () => {
+  test("solved token is sent once with the retry", async () => {
+    const user = await addUser(api);
+    const tested = await createClient(proxy);
+    clients.push(tested);
+    await tested.session.authenticate(user.username, user.password);
+    const loginDump = await tested.dumpFile.readText();
+    const sentTokens: (string | undefined)[] = [];
+    let verified = false;
+    proxy.setRewrite((reply) => {
+      if (reply.route !== "GET /core/v4/users") {
+        return undefined;
+      }
+      const sent = reply.requestHeaders["x-pm-human-verification-token"];
+      sentTokens.push(typeof sent === "string" ? sent : undefined);
+      if (sent === "solved-token" && !verified) {
+        verified = true;
+        return undefined;
+      }
+      return verified
+        ? undefined
+        : {
+            status: 422,
+            json: {
+              Code: 9001,
+              Error: "Human verification required.",
+              Details: {
+                HumanVerificationToken: "issued-token",
+                HumanVerificationMethods: ["captcha"],
+                WebUrl: "https://verify.proton.me/?token=issued-token",
+              },
+            },
+          };
+    });
+
+    const required = await catchError(() => tested.session.apiRequest("/core/v4/users"));
+    tested.session.setHumanVerificationToken({ type: "captcha", token: "solved-token" });
+    const retried = await tested.session.apiRequest("/core/v4/users");
+    const next = await tested.session.apiRequest("/core/v4/users");
+
+    expect(HumanVerificationRequiredError.isInstance(required)).toBe(true);
+    expect((required as HumanVerificationRequiredError).verification.token).toBe("issued-token");
+    expect(retried.Code).toBe(1000);
+    expect(next.Code).toBe(1000);
+    expect(sentTokens).toEqual([undefined, "solved-token", undefined]);
+    expect(tested.dumpFile.reasons()).toEqual(["login"]);
+    expect(await tested.dumpFile.readText()).toBe(loginDump);
   });
 });

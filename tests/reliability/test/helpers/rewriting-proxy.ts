@@ -11,6 +11,8 @@ import type { Endpoint } from "./client.js";
 export interface UpstreamResponse {
   /** Normalised route of the request, such as `"POST /auth/v4/info"`. */
   readonly route: string;
+  /** Headers of the client's request, names in lower case. */
+  readonly requestHeaders: IncomingHttpHeaders;
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
@@ -116,6 +118,7 @@ export async function startRewritingProxy(api: FakeApi): Promise<RewritingProxy>
     const body = await readAll(upstreamResponse);
     const reply: UpstreamResponse = {
       route: `${request.method ?? "GET"} ${normaliseRoute(new URL(request.url ?? "/", api.url).pathname)}`,
+      requestHeaders: request.headers,
       status: upstreamResponse.statusCode ?? 502,
       headers: upstreamResponse.headers,
       body,
