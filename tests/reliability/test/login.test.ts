@@ -5,6 +5,7 @@ import {
   ProtonError,
   SrpError,
   type SrpErrorReason,
+  UnexpectedResponseError,
 } from "@proton/api";
 import { type FakeApi, startFakeApi } from "@proton/fake-api";
 import { createNodeTransport } from "@proton/transport-node";
@@ -186,6 +187,63 @@ describe("login server proof", () => {
     const error = await catchError(() => tested.session.authenticate(user.username, user.password));
 
     expectSrpError(error, "server-proof-mismatch");
+    expectNothingStored(tested);
+  });
+});
+
+describe("login reply fields", () => {
+  test("login reply without AccessToken stores nothing", async () => {
+    const user = await addUser(api);
+    const tested = await client(proxy);
+    proxy.setRewrite((reply) => {
+      if (reply.route !== "POST /auth/v4" || reply.status !== 200) {
+        return undefined;
+      }
+      const { AccessToken: _dropped, ...rest } = reply.json as Record<string, unknown>;
+      return { json: rest };
+    });
+
+    const error = await catchError(() => tested.session.authenticate(user.username, user.password));
+
+    expect(UnexpectedResponseError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/AccessToken/);
+    expectNothingStored(tested);
+  });
+
+  test.each(["Modulus", "ServerEphemeral", "Salt", "SRPSession", "Version"])(
+    "info reply without %s sends no proof",
+    async (field) => {
+      const user = await addUser(api);
+      const tested = await client(proxy);
+      rewriteInfo((info) => {
+        const { [field]: _dropped, ...rest } = info;
+        return rest;
+      });
+
+      const error = await catchError(() =>
+        tested.session.authenticate(user.username, user.password),
+      );
+
+      expect(UnexpectedResponseError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain(field);
+      expect(countRoute(api, "POST /auth/v4")).toBe(0);
+      expectNothingStored(tested);
+    },
+  );
+
+  test.each([
+    ["16-byte", Buffer.alloc(16, 1).toString("base64")],
+    ["empty", ""],
+    ["non-base64", "not base64!"],
+  ])("%s Salt sends no proof", async (_name, salt) => {
+    const user = await addUser(api);
+    const tested = await client(proxy);
+    rewriteInfo((info) => ({ ...info, Salt: salt }));
+
+    const error = await catchError(() => tested.session.authenticate(user.username, user.password));
+
+    expect(ProtonError.isInstance(error)).toBe(true);
+    expect(countRoute(api, "POST /auth/v4")).toBe(0);
     expectNothingStored(tested);
   });
 });
@@ -375,6 +433,22 @@ describe("login password bytes", () => {
     const result = await tested.session.authenticate(user.username, sent);
 
     expect(result.uid).toBe(tested.session.uid);
+  });
+});
+
+describe("login password input", () => {
+  test.each([
+    ["empty password", ""],
+    ["lone UTF-16 surrogate", "pass\ud800word"],
+  ])("%s is invalid-password", async (_name, password) => {
+    const user = await addUser(api);
+    const tested = await client();
+
+    const error = await catchError(() => tested.session.authenticate(user.username, password));
+
+    expectSrpError(error, "invalid-password");
+    expect(countRoute(api, "POST /auth/v4")).toBe(0);
+    expectNothingStored(tested);
   });
 });
 

@@ -107,6 +107,42 @@ describe("Retry-After forms", () => {
     await expectSessionKept(tested, loginDump);
   });
 
+  test("HTTP date in the past retries at once", async () => {
+    const { tested, loginDump } = await loggedIn({ retry: { defaultDelayMs: 5000 } });
+    const retryAfter = new Date(Date.now() - 60_000).toUTCString();
+    api.control.injectFault({ route: USERS, kind: "rate-limit", retryAfter, times: 1 });
+
+    const users = await tested.session.apiRequest("/core/v4/users");
+
+    expect(users.Code).toBe(1000);
+    expect(gapBetweenAttempts(USERS)).toBeLessThan(1000);
+    await expectSessionKept(tested, loginDump);
+  });
+
+  test("number beyond the safe range is not waited for", async () => {
+    const { tested, loginDump } = await loggedIn();
+    const retryAfter = "99999999999999999999999";
+    api.control.injectFault({ route: USERS, kind: "rate-limit", retryAfter, times: 1 });
+
+    const error = await catchError(() => tested.session.apiRequest("/core/v4/users"));
+
+    expect(RateLimitError.isInstance(error)).toBe(true);
+    expect((error as RateLimitError).retryAfterMs).toBeGreaterThan(60_000);
+    expect(countRoute(api, USERS)).toBe(1);
+    await expectSessionKept(tested, loginDump);
+  });
+
+  test("503 without Retry-After uses the default delay", async () => {
+    const { tested, loginDump } = await loggedIn({ retry: { defaultDelayMs: 300 } });
+    api.control.injectFault({ route: USERS, kind: "status", status: 503, times: 1 });
+
+    const users = await tested.session.apiRequest("/core/v4/users");
+
+    expect(users.Code).toBe(1000);
+    expect(gapBetweenAttempts(USERS)).toBeGreaterThanOrEqual(300 - TIMER_SLACK_MS);
+    await expectSessionKept(tested, loginDump);
+  });
+
   test("very large value is not waited for", async () => {
     const { tested, loginDump } = await loggedIn();
     api.control.injectFault({ route: USERS, kind: "rate-limit", retryAfter: "86400", times: 1 });
