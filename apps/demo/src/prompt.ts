@@ -2,7 +2,7 @@ import { createInterface, type Interface } from "node:readline";
 import { Writable } from "node:stream";
 import { UsageError } from "./usage-error.js";
 
-/** The person at the terminal pressed Ctrl+C or Ctrl+D at a prompt. */
+/** A cancelled prompt: the person at the terminal pressed Ctrl+C or Ctrl+D. */
 export class PromptCancelledError extends Error {
   override readonly name = "PromptCancelledError";
 }
@@ -16,14 +16,16 @@ export async function promptHidden(
   input: NodeJS.ReadStream = process.stdin,
   output: NodeJS.WritableStream = process.stderr,
 ): Promise<string> {
-  output.write(question);
   // readline echoes typed characters to its output; a sink that drops them hides the input.
   const sink = new Writable({
     write(_chunk, _encoding, callback) {
       callback();
     },
   });
+  // The interface puts the terminal in raw mode, which turns off the terminal's own echo. The
+  // question is written after that, so a password typed as soon as it appears is not echoed.
   const readline = createInterface({ input, output: sink, terminal: true });
+  output.write(question);
   try {
     return await readOneLine(readline);
   } finally {
