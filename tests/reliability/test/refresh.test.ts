@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   ApiError,
   NetworkError,
@@ -23,6 +24,13 @@ import {
 import { type RewritingProxy, startRewritingProxy } from "./helpers/rewriting-proxy.js";
 
 const REFRESH = "POST /auth/v4/refresh";
+/** Slack for the clocks of the fake API's log and of the test, in milliseconds. */
+const TIMER_SLACK_MS = 5;
+
+/** The fake API's id of a token in its request log: the first 8 hex digits of its SHA-256. */
+function tokenId(token: string): string {
+  return createHash("sha256").update(token).digest("hex").slice(0, 8);
+}
 
 let api: FakeApi;
 let proxy: RewritingProxy;
@@ -224,6 +232,44 @@ describe("refresh transient failures", () => {
     expect(users.Code).toBe(1000);
     await expectStoredTokensKept(tested, tested.session.uid);
   }
+});
+
+describe("refresh persistence", () => {
+  test("new tokens wait for a slow onTokenChange", async () => {
+    const { tested } = await loggedIn();
+    tested.dumpFile.persistDelayMs = 300;
+    api.control.expireAccessTokens();
+
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => tested.session.apiRequest("/core/v4/users")),
+    );
+
+    expect(results.every((result) => result.Code === 1000)).toBe(true);
+    expect(tested.dumpFile.reasons()).toEqual(["login", "refresh"]);
+    const persistedAt = tested.dumpFile.persistedAt[1] ?? Number.POSITIVE_INFINITY;
+    const newTokenId = tokenId(tested.session.accessToken ?? "");
+    const usesOfNewToken = api.control
+      .requestLog()
+      .filter((entry) => entry.token === "access" && entry.tokenId === newTokenId);
+    expect(usesOfNewToken).toHaveLength(20);
+    for (const entry of usesOfNewToken) {
+      expect(entry.time).toBeGreaterThanOrEqual(persistedAt - TIMER_SLACK_MS);
+    }
+  });
+
+  test("failing onTokenChange does not fail requests", async () => {
+    const { tested } = await loggedIn();
+    tested.dumpFile.persistError = new Error("The backup copy failed.");
+    api.control.expireAccessTokens();
+
+    const users = await tested.session.apiRequest("/core/v4/users");
+
+    expect(users.Code).toBe(1000);
+    await expectStoredTokensKept(tested, tested.session.uid);
+    const logged = tested.logger.entries.filter((entry) => entry.level === "error");
+    expect(logged).toHaveLength(1);
+    expect(JSON.stringify(logged)).toContain("The backup copy failed.");
+  });
 });
 
 describe("refresh concurrency", () => {

@@ -79,9 +79,23 @@ export class DumpFile {
   }
 
   /** The `onTokenChange` callback: records the change and writes its dump. */
+  /** Extra time each `persist` takes, in milliseconds, like a slow disk or a keychain prompt. */
+  persistDelayMs = 0;
+  /** Error thrown by each `persist` after it wrote the file, like a failing backup copy. */
+  persistError: Error | undefined;
+  /** `Date.now()` when each `persist` finished, in the order of `changes`. */
+  readonly persistedAt: number[] = [];
+
   readonly persist = async (change: TokenChange): Promise<void> => {
     this.changes.push(change);
     await this.write(JSON.stringify(change.dump));
+    if (this.persistDelayMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, this.persistDelayMs));
+    }
+    this.persistedAt.push(Date.now());
+    if (this.persistError !== undefined) {
+      throw this.persistError;
+    }
   };
 
   async write(text: string): Promise<void> {
