@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
+import { generateTotp } from "@proton/api";
 import type { FakeApi } from "@proton/fake-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoPassword, startDemoFakeApi, trustFlags } from "./helpers/fake-api.js";
+import { demoPassword, demoTotpSecret, startDemoFakeApi, trustFlags } from "./helpers/fake-api.js";
 import { CLI, createTempHome } from "./helpers/run-cli.js";
 
 // These tests run the CLI in a pseudo-terminal made by `script`, so that standard input and
@@ -48,7 +49,7 @@ function runInTerminal(args: string[], answers: Record<string, string>): Promise
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     output += chunk;
     for (const [prompt, answer] of pending) {
-      if (output.trimEnd().endsWith(prompt.trimEnd())) {
+      if (withoutEscapes(output).trimEnd().endsWith(prompt.trimEnd())) {
         pending.delete(prompt);
         child.stdin.write(answer);
       }
@@ -59,6 +60,11 @@ function runInTerminal(args: string[], answers: Record<string, string>): Promise
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, output }));
   });
+}
+
+/** Removes terminal control sequences such as cursor moves, which readline writes after a prompt. */
+function withoutEscapes(text: string): string {
+  return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
 }
 
 function quoteForShell(value: string): string {
@@ -77,6 +83,20 @@ describe("in a terminal", () => {
     expect(run.output).toContain("Password for alice: ");
     expect(run.output).toContain("Logged in as alice");
     expect(run.output).not.toContain(password);
+  });
+
+  it("prompts for the 2FA code after the password", async () => {
+    const run = await runInTerminal(
+      ["login", "--api-url", fake.url, "--username", "bob", ...trustFlags(fake)],
+      {
+        "Password for bob:": `${demoPassword("bob")}\r`,
+        "2FA code:": `${generateTotp(demoTotpSecret("bob"))}\r`,
+      },
+    );
+
+    expect(run.code).toBe(0);
+    expect(run.output).toContain("Logged in as bob");
+    expect(run.output).not.toContain(demoPassword("bob"));
   });
 
   it("stops at Ctrl+C with exit 1", async () => {
