@@ -62,9 +62,12 @@ function runInTerminal(args: string[], answers: Record<string, string>): Promise
   });
 }
 
-/** Removes terminal control sequences such as cursor moves, which readline writes after a prompt. */
+/** ANSI control sequences (ESC, "[", parameters, a letter), such as cursor moves. */
+const CONTROL_SEQUENCE = new RegExp(`${String.fromCharCode(0x1b)}\\[[0-9;]*[A-Za-z]`, "g");
+
+/** Removes the control sequences that readline writes after a prompt. */
 function withoutEscapes(text: string): string {
-  return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
+  return text.replace(CONTROL_SEQUENCE, "");
 }
 
 function quoteForShell(value: string): string {
