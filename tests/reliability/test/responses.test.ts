@@ -68,6 +68,22 @@ async function expectRecovered(tested: TestClient, loginDump: string): Promise<v
   expect(await tested.dumpFile.readText()).toBe(loginDump);
 }
 
+/** Reads a response stream to its end and returns the byte count. */
+async function readStream(stream: ReadableStream<Uint8Array> | undefined): Promise<number> {
+  if (stream === undefined) {
+    throw new Error("Expected a streamed response.");
+  }
+  const reader = stream.getReader();
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      return length;
+    }
+    length += value.length;
+  }
+}
+
 /** Makes the proxy replace the reply to `GET /core/v4/users`. */
 function replaceUsersReply(replacement: Parameters<RewritingProxy["setRewrite"]>[0]): void {
   proxy.setRewrite((reply) => (reply.route === USERS ? replacement?.(reply) : undefined));
@@ -305,6 +321,46 @@ describe("connection failures", () => {
       }
       silent.close();
     }
+  });
+
+  test("streamed body cut mid-way is NetworkError", async () => {
+    const { tested, loginDump } = await loggedIn(proxy);
+    replaceUsersReply((reply) => ({
+      cutBody: reply.body.toString("utf8"),
+      status: 200,
+      declaredLength: reply.body.length,
+      sentBytes: Math.floor(reply.body.length / 2),
+    }));
+
+    const response = await tested.session.apiRequest("/core/v4/users", {
+      raw: true,
+      stream: true,
+    });
+    const error = await catchError(() => readStream(response.stream));
+
+    expect(response.status).toBe(200);
+    expect(NetworkError.isInstance(error)).toBe(true);
+    await expectRecovered(tested, loginDump);
+  });
+
+  test("stalled streamed body times out", async () => {
+    const { tested, loginDump } = await loggedIn(proxy, { timeoutMs: 500 });
+    replaceUsersReply((reply) => ({
+      cutBody: reply.body.toString("utf8"),
+      status: 200,
+      declaredLength: reply.body.length,
+      sentBytes: 10,
+      stall: true,
+    }));
+
+    const response = await tested.session.apiRequest("/core/v4/users", {
+      raw: true,
+      stream: true,
+    });
+    const error = await catchError(() => readStream(response.stream));
+
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    await expectRecovered(tested, loginDump);
   });
 
   test("caller abort rejects with its reason", async () => {
