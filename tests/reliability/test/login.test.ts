@@ -453,7 +453,7 @@ describe("login password input", () => {
 });
 
 describe("login error types", () => {
-  test("every login error is a ProtonError", async () => {
+  test("SRP error is a ProtonError without secrets", async () => {
     const user = await addUser(api);
     const tested = await client(proxy);
     rewriteInfo((info) => ({ ...info, ServerEphemeral: writeLittleEndian(0n) }));
@@ -462,6 +462,8 @@ describe("login error types", () => {
 
     expect(ProtonError.isInstance(error)).toBe(true);
     expect(JSON.stringify(error)).not.toContain(user.password);
+    expect((error as Error).message).not.toContain(user.password);
+    expect(tested.logger.lines().join("\n")).not.toContain(user.password);
   });
 });
 
