@@ -12,6 +12,11 @@ export {
   RateLimitError,
   SessionExpiredError,
 } from "./api-error.js";
+export {
+  CertificateError,
+  type CertificateErrorOptions,
+  type CertificateErrorReason,
+} from "./certificate-error.js";
 export { API_CODES, type ApiCode, type ApiCodeName, apiCodeName } from "./codes.js";
 export { type ApiResponseInfo, createApiError } from "./create-api-error.js";
 export {

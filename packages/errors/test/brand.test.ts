@@ -4,6 +4,7 @@ import vm from "node:vm";
 import { describe, expect, it } from "vitest";
 import {
   ApiError,
+  CertificateError,
   createApiError,
   InvalidCredentialsError,
   NetworkError,
@@ -47,6 +48,19 @@ describe("ProtonError brand", () => {
     expect(other.ProtonError.isInstance(new SrpError("bad", { reason: "invalid-modulus" }))).toBe(
       true,
     );
+  });
+
+  it("recognises CertificateError as a NetworkError", () => {
+    const error = new CertificateError("Certificate expired", { reason: "expired", host: "h" });
+
+    expect(NetworkError.isInstance(error)).toBe(true);
+    expect(CertificateError.isInstance(error)).toBe(true);
+    expect(PinningError.isInstance(error)).toBe(false);
+    expect(error.toJSON()).toMatchObject({
+      name: "CertificateError",
+      reason: "expired",
+      host: "h",
+    });
   });
 
   it("passes the cause through", () => {
@@ -126,6 +140,7 @@ async function bundleToScript(entry: string): Promise<string> {
     "api-error.js",
     "create-api-error.js",
     "network-error.js",
+    "certificate-error.js",
     "pinning-error.js",
     "srp-error.js",
     "unexpected-response-error.js",

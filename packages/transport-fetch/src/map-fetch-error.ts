@@ -1,8 +1,8 @@
-import { NetworkError, ProtonError } from "@proton/errors";
-import { describeNetworkFailure } from "@proton/transport";
+import { ProtonError } from "@proton/errors";
+import { createNetworkError } from "@proton/transport";
 
 /**
- * Maps a failed `fetch` to a `NetworkError`. `fetch` reports every network failure as a
+ * Maps a failed `fetch` to a `NetworkError` (a `CertificateError` for TLS validation failures). `fetch` reports every network failure as a
  * `TypeError`; Node's fetch (undici) puts the system or TLS error, with its `code`, in
  * `cause`, and that error becomes the `NetworkError`'s cause so `errorCode` matches the Node
  * transport. Browsers give no detail, so there the `TypeError` itself is the cause.
@@ -12,14 +12,7 @@ export function mapFetchError(error: unknown, request: { method: string; url: st
     return error;
   }
 
-  const cause = innermostCodedError(error) ?? error;
-  return new NetworkError(
-    `Request to ${hostOf(request.url)} failed: ${describeNetworkFailure(cause)}.`,
-    {
-      request,
-      cause,
-    },
-  );
+  return createNetworkError(innermostCodedError(error) ?? error, request);
 }
 
 function innermostCodedError(error: unknown): unknown {
@@ -33,12 +26,4 @@ function innermostCodedError(error: unknown): unknown {
     current = current.cause;
   }
   return found;
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return "the server";
-  }
 }

@@ -1,5 +1,5 @@
-import { NetworkError, ProtonError, TimeoutError } from "@proton/errors";
-import { describeNetworkFailure } from "@proton/transport";
+import { ProtonError, TimeoutError } from "@proton/errors";
+import { createNetworkError } from "@proton/transport";
 
 export interface MapErrorContext {
   request: { method: string; url: string };
@@ -48,13 +48,7 @@ export function mapTransportError(error: unknown, context: MapErrorContext): unk
   if (ProtonError.isInstance(cause)) {
     return cause;
   }
-  return new NetworkError(
-    `Request to ${hostOf(context.request.url)} failed: ${describeNetworkFailure(cause)}.`,
-    {
-      request: context.request,
-      cause,
-    },
-  );
+  return createNetworkError(cause, context.request);
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { NetworkError, PinningError } from "@proton/errors";
+import { CertificateError, NetworkError, PinningError } from "@proton/errors";
 import { type PinFailureReport, PROTON_API_PIN_SET } from "@proton/pinning";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -151,6 +151,7 @@ describe("createNodeTransport pinning", () => {
     const error = await failure(transport({ pins: [pins["wrong-host"]] }), target.url);
 
     expect(PinningError.isInstance(error)).toBe(false);
+    expect((error as CertificateError).reason).toBe("hostname-mismatch");
     expect((error as NetworkError).errorCode).toBe("ERR_TLS_CERT_ALTNAME_INVALID");
   });
 
@@ -163,7 +164,8 @@ describe("createNodeTransport pinning", () => {
     const error = await failure(client, untrusted.url);
 
     expect(response.status).toBe(200);
-    expect(NetworkError.isInstance(error)).toBe(true);
+    expect(CertificateError.isInstance(error)).toBe(true);
+    expect((error as CertificateError).reason).toBe("untrusted");
     expect((error as NetworkError).errorCode).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
   });
 

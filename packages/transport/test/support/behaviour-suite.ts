@@ -3,7 +3,13 @@
  * implementation: status and headers, JSON and binary bodies, body limits, keep-alive, the
  * request deadline, aborts, connection failures and TLS validation failures.
  */
-import { NetworkError, PinningError, TimeoutError, UnexpectedResponseError } from "@proton/errors";
+import {
+  CertificateError,
+  NetworkError,
+  PinningError,
+  TimeoutError,
+  UnexpectedResponseError,
+} from "@proton/errors";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Transport } from "../../src/types.js";
 import {
@@ -328,9 +334,19 @@ export function describeTransportBehaviour(name: string, factory: TransportFacto
     });
 
     const tlsFailures = [
-      { certificate: "expired", code: "CERT_HAS_EXPIRED", text: "expired" },
-      { certificate: "wrong-host", code: "ERR_TLS_CERT_ALTNAME_INVALID", text: "hostname" },
-      { certificate: "untrusted", code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE", text: "trusted CA" },
+      { certificate: "expired", code: "CERT_HAS_EXPIRED", reason: "expired", text: "expired" },
+      {
+        certificate: "wrong-host",
+        code: "ERR_TLS_CERT_ALTNAME_INVALID",
+        reason: "hostname-mismatch",
+        text: "hostname",
+      },
+      {
+        certificate: "untrusted",
+        code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+        reason: "untrusted",
+        text: "trusted CA",
+      },
     ] as const;
 
     for (const failure of tlsFailures) {
@@ -343,8 +359,10 @@ export function describeTransportBehaviour(name: string, factory: TransportFacto
           .request({ method: "GET", url: `${target.url}/` })
           .catch((caught: unknown) => caught);
 
-        expect(NetworkError.isInstance(error)).toBe(true);
+        expect(CertificateError.isInstance(error)).toBe(true);
         expect(PinningError.isInstance(error)).toBe(false);
+        expect((error as CertificateError).reason).toBe(failure.reason);
+        expect((error as CertificateError).host).toBe(new URL(target.url).host);
         expect((error as NetworkError).errorCode).toBe(failure.code);
         expect((error as Error).message).toContain(failure.text);
       });
