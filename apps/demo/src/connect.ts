@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { type ApiSessionOptions, type Logger, Session } from "@proton/api";
 import { findPinSet } from "@proton/pinning";
 import { UsageError } from "./usage-error.js";
@@ -5,8 +6,8 @@ import { UsageError } from "./usage-error.js";
 /** `x-pm-appversion` of the demo when `--app-version` is not given. */
 export const DEFAULT_APP_VERSION = "Other";
 
-/** `User-Agent` of the demo. */
-export const USER_AGENT = "proton-ts-demo/0.1.0";
+/** `User-Agent` of the demo, with the version from its package.json (one folder above `dist`). */
+export const USER_AGENT = `proton-ts-demo/${(createRequire(import.meta.url)("../package.json") as { version: string }).version}`;
 
 /** How to reach and trust an API server. */
 export interface ConnectionOptions {
