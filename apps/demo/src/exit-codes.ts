@@ -18,7 +18,7 @@ export const EXIT_CODES = Object.freeze({
   throttled: 6,
   /** The connection failed: network error, timeout, TLS or certificate pin mismatch. */
   connection: 7,
-  /** The API answered with another error or with a response the client cannot read. */
+  /** The API returned another error, or a response the client cannot read. */
   api: 8,
 });
 

@@ -5,7 +5,7 @@ import type { Spinner } from "./progress.js";
 export interface Step {
   /** Short identifier, such as `auto-refresh`, used in `--json` output. */
   readonly name: string;
-  /** What the step does, shown next to the spinner. */
+  /** Description of the step, shown next to the spinner. */
   readonly title: string;
   run(): Promise<string>;
 }
