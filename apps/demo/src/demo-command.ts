@@ -3,7 +3,7 @@ import { EXIT_CODES, type ExitCode } from "./exit-codes.js";
 import { parseJsonOption } from "./option-values.js";
 import { Spinner } from "./progress.js";
 import { createStderrLogger } from "./stderr-logger.js";
-import { formatStepLine } from "./step-runner.js";
+import { formatStepLine, type RunReport } from "./step-runner.js";
 
 export interface DemoFlags {
   json?: boolean;
@@ -14,7 +14,7 @@ export interface DemoFlags {
 /**
  * Runs the demo against the embedded fake API and prints one line per step, or one JSON
  * document `{"ok", "steps": [{"name", "ok", "ms", "detail"}]}` with `--json`. Returns 0 when
- * every step passed and 1 otherwise.
+ * every step passed and 1 otherwise. Ctrl+C (SIGINT) ends the process with exit code 130.
  */
 export async function runDemoCommand(flags: DemoFlags): Promise<ExitCode> {
   const faults = (flags.fault ?? []).map((fault) => parseJsonOption("--fault", fault));
@@ -23,24 +23,36 @@ export async function runDemoCommand(flags: DemoFlags): Promise<ExitCode> {
   const spinner = new Spinner(process.stdout, !json && process.stdout.isTTY === true);
   const started = performance.now();
 
-  const report = await runDemo({
-    spinner,
-    onStart: (url) => {
-      if (!json) {
-        process.stdout.write(`Running the demo against the embedded fake Proton API at ${url}\n`);
-      }
-    },
-    onResult: (result) => {
-      if (!json) {
-        process.stdout.write(`${formatStepLine(result)}\n`);
-      }
-    },
-    faults,
-    ...(verbose ? { logger: createStderrLogger() } : {}),
-    ...(verbose
-      ? { serverLog: (line: string) => process.stderr.write(`[fake-api] ${line}\n`) }
-      : {}),
-  });
+  const interrupt = (): void => {
+    spinner.stop();
+    process.stderr.write("Interrupted; the demo stopped before its last step.\n");
+    process.exit(EXIT_CODES.interrupted);
+  };
+  process.once("SIGINT", interrupt);
+
+  let report: RunReport;
+  try {
+    report = await runDemo({
+      spinner,
+      onStart: (url) => {
+        if (!json) {
+          process.stdout.write(`Running the demo against the embedded fake Proton API at ${url}\n`);
+        }
+      },
+      onResult: (result) => {
+        if (!json) {
+          process.stdout.write(`${formatStepLine(result)}\n`);
+        }
+      },
+      faults,
+      ...(verbose ? { logger: createStderrLogger() } : {}),
+      ...(verbose
+        ? { serverLog: (line: string) => process.stderr.write(`[fake-api] ${line}\n`) }
+        : {}),
+    });
+  } finally {
+    process.off("SIGINT", interrupt);
+  }
 
   if (json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -76,6 +77,13 @@ export async function runDemo(options: DemoOptions): Promise<RunReport> {
   });
   const sessions: Session[] = [];
   let folder: string | undefined;
+  // An interrupted run ends in process.exit, which skips the finally block below.
+  const removeFolderOnExit = (): void => {
+    if (folder !== undefined) {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  };
+  process.once("exit", removeFolderOnExit);
 
   try {
     injectFaults(fake, options.faults ?? []);
@@ -97,6 +105,7 @@ export async function runDemo(options: DemoOptions): Promise<RunReport> {
   } finally {
     await Promise.all(sessions.map((session) => session.close()));
     await fake.close();
+    process.off("exit", removeFolderOnExit);
     if (folder !== undefined) {
       await rm(folder, { recursive: true, force: true });
     }

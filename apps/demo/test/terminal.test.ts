@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readdir } from "node:fs/promises";
 import { generateTotp } from "@proton/api";
 import type { FakeApi } from "@proton/fake-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,13 +33,17 @@ afterAll(async () => {
  * value is typed. An answer is typed only after its prompt appears, because the terminal
  * echoes what arrives before the CLI turns echo off.
  */
-function runInTerminal(args: string[], answers: Record<string, string>): Promise<TerminalRun> {
+function runInTerminal(
+  args: string[],
+  answers: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<TerminalRun> {
   const command = [process.execPath, CLI, ...args].map(quoteForShell).join(" ");
   const child = spawn(
     "script",
     ["--quiet", "--flush", "--return", "--command", command, "/dev/null"],
     {
-      env: { ...process.env, HOME: home.path, XDG_CONFIG_HOME: "" },
+      env: { ...process.env, HOME: home.path, XDG_CONFIG_HOME: "", ...env },
       stdio: ["pipe", "pipe", "pipe"],
       timeout: 30_000,
     },
@@ -119,5 +124,23 @@ describe("in a terminal", () => {
     expect(run.output).toContain("Logging in as bob with SRP");
     expect(run.output).toContain("\r\u001b[K");
     expect(run.output).toContain("All 11 steps passed");
+  });
+
+  it("stops the default run at Ctrl+C with exit 130", async () => {
+    const temporary = await createTempHome();
+    try {
+      const run = await runInTerminal(
+        [],
+        { "Sending the TOTP code": "\u0003" },
+        { TMPDIR: temporary.path },
+      );
+
+      expect(run.code).toBe(130);
+      expect(run.output).toContain("Interrupted; the demo stopped before its last step.");
+      expect(run.output).not.toContain("All 11 steps passed");
+      expect(await readdir(temporary.path)).toEqual([]);
+    } finally {
+      await temporary.remove();
+    }
   });
 });
