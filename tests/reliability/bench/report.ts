@@ -6,10 +6,28 @@ import type { ThroughputSeries } from "./throughput.js";
 
 /**
  * Largest heap growth accepted between the warm-up sample and the sample after the long run,
- * in MiB. The session keeps no per-request state, so growth beyond allocator noise would be a
- * leak; 4 MiB is far above the noise seen on the machine below.
+ * in MiB. The session keeps no per-request state, so a leak of 42 bytes per request over
+ * 100,000 requests would already exceed it.
  */
 export const HEAP_GROWTH_BOUND_MIB = 4;
+
+/**
+ * Largest resident-memory growth accepted over the same span, in MiB. RSS also moves with the
+ * allocator and undici's buffers, so the bound is looser: a leak of 168 bytes per request over
+ * 100,000 requests would exceed it.
+ */
+export const RSS_GROWTH_BOUND_MIB = 16;
+
+/** Returns whether every run stays within both memory bounds. */
+export function memoryWithinBounds(memory: MemoryResult): boolean {
+  return memory.after.every((sample, index) => {
+    const baseline = memory.warmUp[index] as MemorySample;
+    return (
+      (sample.heapUsed - baseline.heapUsed) / MIB <= HEAP_GROWTH_BOUND_MIB &&
+      (sample.rss - baseline.rss) / MIB <= RSS_GROWTH_BOUND_MIB
+    );
+  });
+}
 
 const MIB = 1024 * 1024;
 
@@ -126,6 +144,7 @@ function renderMemory(input: ReportInput): string[] {
   const rssGrowth = after.map(
     (sample, index) => (sample.rss - (warmUp[index] as MemorySample).rss) / MIB,
   );
+  const maxRssGrowth = Math.max(...rssGrowth);
   const row = (label: string, samples: MemorySample[]): string =>
     `| ${label} | ${median(heap(samples)).toFixed(1)} | ${range(heap(samples), 1)} | ` +
     `${median(rss(samples)).toFixed(1)} | ${range(rss(samples), 1)} |`;
@@ -146,5 +165,6 @@ function renderMemory(input: ReportInput): string[] {
       `after / baseline: **${pairedRatio(heap(after), heap(warmUp)).toFixed(2)}x**`,
     `- RSS growth: median ${median(rssGrowth).toFixed(1)} MiB, range ${range(rssGrowth, 1)} MiB`,
     `- Bound: heap growth of at most ${HEAP_GROWTH_BOUND_MIB} MiB per run: ${maxGrowth <= HEAP_GROWTH_BOUND_MIB ? "met" : "NOT met"} (largest ${maxGrowth.toFixed(2)} MiB)`,
+    `- Bound: RSS growth of at most ${RSS_GROWTH_BOUND_MIB} MiB per run: ${maxRssGrowth <= RSS_GROWTH_BOUND_MIB ? "met" : "NOT met"} (largest ${maxRssGrowth.toFixed(1)} MiB)`,
   ];
 }

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { startFakeApiProcess } from "./fake-api-process.js";
 import { measureMemory } from "./memory.js";
 import { measureRefreshStorm } from "./refresh-storm.js";
-import { renderReport } from "./report.js";
+import { memoryWithinBounds, renderReport } from "./report.js";
 import { measureThroughput } from "./throughput.js";
 
 const quick = process.argv.includes("--quick");
@@ -51,7 +51,8 @@ try {
     await writeFile(target, report);
     process.stdout.write(`\nWrote ${target}\n`);
   }
-  if (storm.refreshCalls.some((calls) => calls !== 1) || storm.failures > 0) {
+  const stormFailed = storm.refreshCalls.some((calls) => calls !== 1) || storm.failures > 0;
+  if (stormFailed || !memoryWithinBounds(memory)) {
     process.exitCode = 1;
   }
 } finally {
