@@ -1,4 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
+import { inspect } from "node:util";
 import { InvalidSessionDumpError, Session } from "@proton/api";
 import { type FakeApi, startFakeApi } from "@proton/fake-api";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -231,6 +232,19 @@ describe("session file accepted", () => {
     expect(stored.session_data["LocalID"]).toBe(7);
     expect(stored.session_data.RefreshToken).toBe(loaded.session.refreshToken);
     expect(stored["User-Agent"]).toBe("ProtonVPN/4.0 (Linux)");
+  });
+
+  test("printed session shows no token", async () => {
+    const file = await fileWith(JSON.stringify(validDump));
+    const loaded = await loadClient(api, file);
+    clients.push(loaded);
+    const tokens = validDump["session_data"] as Record<string, string>;
+
+    const printed = `${inspect(loaded.session)} ${JSON.stringify(loaded.session)}`;
+
+    expect(printed).toContain(tokens["UID"]);
+    expect(printed).not.toContain(tokens["AccessToken"]);
+    expect(printed).not.toContain(tokens["RefreshToken"]);
   });
 
   test("dump without tokens loads logged out", async () => {
