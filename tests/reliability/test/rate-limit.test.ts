@@ -1,4 +1,4 @@
-import { RateLimitError } from "@proton/api";
+import { ApiError, RateLimitError } from "@proton/api";
 import { type FakeApi, startFakeApi } from "@proton/fake-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {
@@ -196,6 +196,40 @@ describe("rate-limit budget", () => {
     expect(first.Code).toBe(1000);
     expect(second.Code).toBe(1000);
     await expectSessionKept(tested, loginDump);
+  });
+
+  test("login survives a 503 on its proof", async () => {
+    const user = await addUser(api);
+    const tested = await createClient(api);
+    clients.push(tested);
+    api.control.injectFault({
+      route: "POST /auth/v4",
+      kind: "status",
+      status: 503,
+      retryAfter: "0",
+      times: 1,
+    });
+
+    const result = await tested.session.authenticate(user.username, user.password);
+
+    expect(result.uid).toBe(tested.session.uid);
+    expect(routeEntries(api, "POST /auth/v4").map((entry) => entry.status)).toEqual([503, 200]);
+    expect(tested.dumpFile.reasons()).toEqual(["login"]);
+  });
+
+  test("502 on the login proof is not retried", async () => {
+    const user = await addUser(api);
+    const tested = await createClient(api);
+    clients.push(tested);
+    api.control.injectFault({ route: "POST /auth/v4", kind: "status", status: 502, times: 1 });
+
+    const error = await catchError(() => tested.session.authenticate(user.username, user.password));
+
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect((error as ApiError).status).toBe(502);
+    expect(countRoute(api, "POST /auth/v4")).toBe(1);
+    expect(tested.session.isAuthenticated).toBe(false);
+    expect(tested.dumpFile.changes).toHaveLength(0);
   });
 
   test("login throttle 2028 is not retried", async () => {
