@@ -39,7 +39,7 @@ import type {
   TokenChange,
   TokenChangeReason,
 } from "./session-options.js";
-import { sleep } from "./sleep.js";
+import { sleep, waitUnlessAborted } from "./sleep.js";
 import { bufferStreamedResponse, discardStream } from "./streamed-body.js";
 import type { TwoFactorStatus } from "./two-factor.js";
 import { UnsupportedSecondFactorError } from "./unsupported-second-factor-error.js";
@@ -486,7 +486,10 @@ export class Session {
       await this.#retryGate.waitForOpening(plan.signal);
       if (plan.credentials === "access" && this.#refreshInFlight !== undefined) {
         // A failed refresh is reported to the requests that needed it; this one just goes on.
-        await this.#refreshInFlight.catch(() => undefined);
+        await waitUnlessAborted(
+          this.#refreshInFlight.catch(() => undefined),
+          plan.signal,
+        );
       }
 
       const tokens = this.#tokens;
@@ -504,7 +507,7 @@ export class Session {
         await discardStream(response);
         if (this.#tokens === tokens) {
           this.#logger.info("Access token rejected; refreshing", { uid: tokens.uid, path });
-          await this.#refreshOnce();
+          await waitUnlessAborted(this.#refreshOnce(), plan.signal);
         } else {
           this.#logger.debug("Replaying a request sent with a replaced access token", {
             uid: tokens.uid,

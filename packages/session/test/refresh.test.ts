@@ -122,6 +122,30 @@ describe("refresh on 401", () => {
     expect(routes).toEqual(["POST /auth/v4/refresh", "GET /core/v4/users"]);
   });
 
+  it("lets a caller abort while a refresh runs", async () => {
+    const { session, user } = await loggedIn();
+    api.control.expireAccessTokens(user.username);
+    api.control.injectFault({
+      route: "POST /auth/v4/refresh",
+      kind: "delay",
+      delayMs: 500,
+      times: 1,
+    });
+    api.control.clearRequestLog();
+    const controller = new AbortController();
+
+    const aborted = session.apiRequest("/core/v4/users", { signal: controller.signal });
+    const other = session.apiRequest("/core/v4/users");
+    setTimeout(() => controller.abort(new Error("aborted during the refresh")), 100);
+
+    await expect(aborted).rejects.toThrow("aborted during the refresh");
+    // The fake API logs the delayed refresh when it completes, so it is not logged yet.
+    expect(countRoute(api, "POST /auth/v4/refresh")).toBe(0);
+    const reply = await other;
+    expect(reply.Code).toBe(1000);
+    expect(countRoute(api, "POST /auth/v4/refresh")).toBe(1);
+  });
+
   it("shares one refresh between concurrent calls", async () => {
     const { session } = await loggedIn();
     api.control.clearRequestLog();
