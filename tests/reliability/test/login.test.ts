@@ -269,6 +269,24 @@ describe("login auth versions", () => {
     expect(stored.session_data.RefreshToken).toBe(tested.session.refreshToken);
   });
 
+  test.each([
+    // uniqueUsername adds "-" and hex digits, so the plain name is built without it.
+    ["plain name", () => `plain${uniqueUsername().replace(/\W/g, "")}`, 2],
+    ["name that cleaning changes", () => uniqueUsername("v0.user"), 3],
+  ] as const)("auth version 0 wrong password, %s", async (_name, username, attempts) => {
+    const user = await addUser(api, { username: username(), authVersion: 0 });
+    const tested = await client();
+
+    const error = await catchError(() => tested.session.authenticate(user.username, "wrong"));
+
+    // Version 0 means unknown, so the session tries 2, then 1 when cleaning changes the
+    // name, then 0, each with fresh info, before it reports the wrong password.
+    expect(InvalidCredentialsError.isInstance(error)).toBe(true);
+    expect(countRoute(api, "POST /auth/v4/info")).toBe(attempts);
+    expect(countRoute(api, "POST /auth/v4")).toBe(attempts);
+    expectNothingStored(tested);
+  });
+
   test("auth version 5 is rejected before the proof", async () => {
     const user = await addUser(api);
     const tested = await client(proxy);
