@@ -32,7 +32,7 @@ beforeEach(() => {
   api.control.clearRequestLog();
 });
 
-/** The fake API's address with a pin it does not serve, as a client sees an intercepting proxy. */
+/** Returns the fake API's address with a pin it does not serve, as an intercepting proxy looks. */
 function interceptedEndpoint() {
   return { url: api.url, pin: FOREIGN_PIN, ca: api.ca };
 }

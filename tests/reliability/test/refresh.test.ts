@@ -27,7 +27,7 @@ const REFRESH = "POST /auth/v4/refresh";
 /** Slack for the clocks of the fake API's log and of the test, in milliseconds. */
 const TIMER_SLACK_MS = 5;
 
-/** The fake API's id of a token in its request log: the first 8 hex digits of its SHA-256. */
+/** Computes the fake API's id of a token in its request log: 8 hex digits of its SHA-256. */
 function tokenId(token: string): string {
   return createHash("sha256").update(token).digest("hex").slice(0, 8);
 }
@@ -324,9 +324,9 @@ describe("refresh concurrency", () => {
     await expectStoredTokensKept(tested, tested.session.uid);
   });
 
-  // NOTE: fails because the loser's refresh gets 422/10013 (the winner rotated the refresh
-  // token), so the loser reports `reason: "expired"` with an empty dump. Persisting that dump,
-  // as `onTokenChange` asks, erases the winner's tokens from the shared file. The loser
+  // NOTE: fails because the loser's refresh gets 422/10013, since the winner rotated the
+  // refresh token. The loser then reports `reason: "expired"` with an empty dump. Persisting
+  // that dump, as `onTokenChange` asks, erases the winner's tokens from the shared file. The loser
   // finishes last here on purpose. In a concurrent race either session can finish last.
   test.fails("two sessions from one dump keep the file", async () => {
     const { tested: first } = await loggedIn();

@@ -385,7 +385,7 @@ describe("connection failures", () => {
   // TLS handshake runs. The TimeoutError ("timed out after 500 ms") arrives only when the
   // transport's connectTimeoutMs (10 s by default) ends the connection attempt.
   test.fails("TLS handshake that never completes times out", async () => {
-    // A TCP server that accepts connections and never answers the TLS client hello.
+    // A TCP server that accepts connections and never replies to the TLS client hello.
     const silent = createServer(() => undefined);
     const sockets = new Set<Socket>();
     silent.on("connection", (socket) => sockets.add(socket));
