@@ -83,12 +83,19 @@ function unexpected(
   problem: string,
 ): UnexpectedResponseError {
   const contentType = response.headers["content-type"];
+  // A successful or JSON body may contain tokens (a truncated login reply does), so only the
+  // start of an error page in another format, such as HTML, is kept for diagnosis.
+  const isErrorPage =
+    (response.status < 200 || response.status >= 300) &&
+    !(contentType ?? "").toLowerCase().includes("json");
   return new UnexpectedResponseError(
     `Unexpected response to ${request.method.toUpperCase()}: HTTP ${response.status} with a body that ${problem}${contentType === undefined ? "" : ` (content type ${contentType})`}. The API or a proxy in front of it returned something else than the API's JSON; retry later.`,
     {
       status: response.status,
       contentType,
-      bodySnippet: new TextDecoder().decode(response.body.subarray(0, 200)),
+      bodySnippet: isErrorPage
+        ? new TextDecoder().decode(response.body.subarray(0, 200))
+        : undefined,
       request,
     },
   );

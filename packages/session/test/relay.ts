@@ -19,6 +19,8 @@ export interface RelayedReply {
   headers: Record<string, string | string[]>;
   /** The parsed JSON body. */
   body: Record<string, unknown>;
+  /** Text sent instead of `body`, for replies that are not valid JSON. */
+  raw?: string;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function startRelay(api: FakeApi): Promise<Relay> {
         const reply: RelayedReply = { status, headers, body: JSON.parse(replyBody.toString()) };
         edit(reply);
         status = reply.status;
-        replyBody = Buffer.from(JSON.stringify(reply.body));
+        replyBody = Buffer.from(reply.raw ?? JSON.stringify(reply.body));
       }
       outgoing.writeHead(status, { ...headers, "content-length": String(replyBody.length) });
       outgoing.end(replyBody);

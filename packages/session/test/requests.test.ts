@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { ApiError, AppVersionError, SrpError, UnexpectedResponseError } from "@proton/errors";
 import type { FakeApi } from "@proton/fake-api";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -215,6 +216,36 @@ describe("server proof", () => {
     expect((error as SrpError).reason).toBe("server-proof-mismatch");
     expect(session.isAuthenticated).toBe(false);
     expect(changes).toEqual([]);
+  });
+});
+
+describe("truncated replies", () => {
+  it("keeps a truncated login reply's token out of the error", async () => {
+    const user = await addUser(api);
+    const { session } = newSession({ apiUrl: relay.url });
+    let token = "";
+    relay.editReplies("POST /auth/v4", (reply) => {
+      token = String(reply.body["AccessToken"]);
+      const text = JSON.stringify(reply.body);
+      reply.raw = text.slice(0, text.indexOf(token) + token.length);
+    });
+
+    const error = await catchError(() => session.authenticate(user.username, user.password));
+
+    expect(UnexpectedResponseError.isInstance(error)).toBe(true);
+    expect(token.length).toBeGreaterThan(0);
+    expect(inspect(error)).not.toContain(token);
+    expect(JSON.stringify(error)).not.toContain(token);
+    expect(session.isAuthenticated).toBe(false);
+  });
+
+  it("keeps the start of an HTML error page", async () => {
+    const { session } = newSession();
+    api.control.injectFault({ route: "GET /tests/ping", kind: "html", status: 500 });
+
+    const error = await catchError(() => session.apiRequest("/tests/ping"));
+
+    expect((error as UnexpectedResponseError).bodySnippet).toMatch(/^<!DOCTYPE html>/);
   });
 });
 
