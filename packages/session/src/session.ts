@@ -1,6 +1,7 @@
 import {
   ApiError,
   InvalidCredentialsError,
+  MissingScopeError,
   parseRetryAfter,
   type SessionExpiredError,
   SrpError,
@@ -94,8 +95,11 @@ export class Session {
   #cookies: CookieJar = new CookieJar();
   #tokens: SessionTokens | undefined;
   #refreshInFlight: Promise<void> | undefined;
-  /** The second factors of the current login; `undefined` after `load`, which does not store them. */
-  #twoFactor: TwoFactorStatus | undefined;
+  /**
+   * The second factors the current login still waits for; `undefined` when none is pending, and
+   * after `load`, which does not store them.
+   */
+  #pendingTwoFactor: TwoFactorStatus | undefined;
   /** The error that ended the session when the server rejected the refresh token. */
   #expiry: SessionExpiredError | undefined;
   #humanVerification: HumanVerificationToken | undefined;
@@ -260,7 +264,7 @@ export class Session {
 
       const login = readLoginReply(loginBody, this.#describe("POST", "/auth/v4"));
       this.#expiry = undefined;
-      this.#twoFactor = login.twoFactor;
+      this.#pendingTwoFactor = login.twoFactor.required ? login.twoFactor : undefined;
       this.#tokens = {
         uid: login.uid,
         accessToken: login.accessToken,
@@ -295,7 +299,7 @@ export class Session {
       throw new TypeError("Missing 2FA code: pass the 6-digit code as a string.");
     }
     this.#requireTokens("provide2FA");
-    if (this.#twoFactor?.fido2 === true && !this.#twoFactor.totp) {
+    if (this.#needsSecurityKey()) {
       throw new UnsupportedSecondFactorError(
         "Cannot send a 2FA code: this account's only second factor is a security key (FIDO2), which this client does not support. Enable TOTP on the account, or log in with another client.",
       );
@@ -313,6 +317,7 @@ export class Session {
     const tokens = this.#requireTokens("provide2FA");
     const scopes = readScopes(body) ?? tokens.scopes;
     this.#tokens = { ...tokens, scopes };
+    this.#pendingTwoFactor = undefined;
     this.#logger.info("Second factor accepted", { uid: tokens.uid, scopes });
     await this.#notifyTokenChange("2fa");
     return scopes;
@@ -355,14 +360,18 @@ export class Session {
     // Validates the endpoint before anything is sent.
     buildRequestUrl(this.#apiUrl, endpoint, options.query);
 
-    if (options.raw === true) {
-      const response = await this.#send(plan);
-      if (response.status >= 200 && response.status < 300) {
-        return response;
+    try {
+      if (options.raw === true) {
+        const response = await this.#send(plan);
+        if (response.status >= 200 && response.status < 300) {
+          return response;
+        }
+        throw await this.#errorFor(response, plan);
       }
-      throw await this.#errorFor(response, plan);
+      return await this.#requestJson(plan);
+    } catch (error) {
+      throw this.#explainMissingScope(error);
     }
-    return this.#requestJson(plan);
   }
 
   /**
@@ -413,6 +422,7 @@ export class Session {
       this.#humanVerification = undefined;
       if (this.#tokens === tokens) {
         this.#tokens = undefined;
+        this.#pendingTwoFactor = undefined;
         await this.#notifyTokenChange("logout");
       }
     }
@@ -649,6 +659,7 @@ export class Session {
         const expiry = toSessionExpired(error);
         if (this.#tokens === tokens) {
           this.#tokens = undefined;
+          this.#pendingTwoFactor = undefined;
           this.#expiry = expiry;
           await this.#notifyTokenChange("expired");
         }
@@ -728,6 +739,25 @@ export class Session {
   async #errorFor(response: TransportResponse, plan: RequestPlan): Promise<Error> {
     const buffered = await bufferStreamedResponse(response);
     return createResponseError(buffered, this.#describe(plan.method, plan.endpoint, plan.query));
+  }
+
+  /** Whether the login waits for a second factor that only a security key can give. */
+  #needsSecurityKey(): boolean {
+    return this.#pendingTwoFactor?.fido2 === true && !this.#pendingTwoFactor.totp;
+  }
+
+  /**
+   * Replaces the 403 of a request made while a security-key-only second factor is pending with
+   * an error that names the cause, because no call of this client can lift that scope.
+   */
+  #explainMissingScope(error: unknown): unknown {
+    if (!MissingScopeError.isInstance(error) || !this.#needsSecurityKey()) {
+      return error;
+    }
+    return new UnsupportedSecondFactorError(
+      "Request rejected with HTTP 403: the login still needs its second factor, and this account's only second factor is a security key (FIDO2), which this client does not support. Enable TOTP on the account, or log in with another client.",
+      { cause: error },
+    );
   }
 
   #takeHumanVerification(): HumanVerificationToken | undefined {

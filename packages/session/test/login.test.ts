@@ -224,6 +224,28 @@ describe("second factor", () => {
     expect(api.control.requestLog()).toEqual([]);
   });
 
+  it("names the security key on a later 403", async () => {
+    const user = await addUser(api, { securityKey: true });
+    const { session } = newSession();
+    await session.authenticate(user.username, user.password);
+
+    const error = await catchError(() => session.apiRequest("/core/v4/users"));
+
+    expect(UnsupportedSecondFactorError.isInstance(error)).toBe(true);
+    expect(MissingScopeError.isInstance((error as Error).cause)).toBe(true);
+    expect((error as Error).message).toMatch(/HTTP 403/);
+  });
+
+  it("keeps the 403 while TOTP is pending", async () => {
+    const user = await addUser(api, { totpSecret, securityKey: true });
+    const { session } = newSession();
+    await session.authenticate(user.username, user.password);
+
+    const error = await catchError(() => session.apiRequest("/core/v4/users"));
+
+    expect(MissingScopeError.isInstance(error)).toBe(true);
+  });
+
   it("reads TOTP and a security key", async () => {
     const user = await addUser(api, { totpSecret, securityKey: true });
     const { session } = newSession();
