@@ -145,7 +145,8 @@ describe("non-JSON responses", () => {
     const error = await catchError(() => tested.session.apiRequest("/core/v4/users"));
 
     expect(UnexpectedResponseError.isInstance(error)).toBe(true);
-    expect((error as UnexpectedResponseError).bodySnippet).toBe('[{"Code":1000}]');
+    // A 2xx body may contain tokens, so none of it is kept on the error.
+    expect((error as UnexpectedResponseError).bodySnippet).toBeUndefined();
     await expectRecovered(tested, loginDump);
   });
 
@@ -198,10 +199,7 @@ describe("truncated replies with tokens", () => {
     expect(tested.session.isAuthenticated).toBe(false);
   });
 
-  // NOTE: fails because `UnexpectedResponseError.bodySnippet` keeps the first 200 characters of
-  // the body. `toJSON()` leaves it out, but `console.log(error)` and `util.inspect` print it,
-  // and with it the access token of the truncated reply.
-  test.fails("truncated login reply is safe to print", async () => {
+  test("truncated login reply is safe to print", async () => {
     const user = await addUser(api);
     const tested = await createClient(proxy);
     clients.push(tested);
@@ -272,7 +270,7 @@ describe("content type", () => {
 
     expect(UnexpectedResponseError.isInstance(error)).toBe(true);
     expect((error as UnexpectedResponseError).contentType).toBe("application/json");
-    expect((error as UnexpectedResponseError).bodySnippet).toMatch(/captive portal/);
+    expect((error as UnexpectedResponseError).bodySnippet).toBeUndefined();
     await expectRecovered(tested, loginDump);
   });
 });
