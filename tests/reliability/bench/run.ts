@@ -20,11 +20,11 @@ const quick = process.argv.includes("--quick");
 
 export const SETTINGS = {
   throughput: {
-    runs: quick ? 2 : 7,
+    runs: quick ? 2 : 9,
     requestsPerRun: quick ? 500 : 8_000,
     concurrency: 64,
   },
-  storm: { runs: quick ? 2 : 7, requests: 1_000 },
+  storm: { runs: quick ? 2 : 9, requests: 1_000 },
   memory: {
     runs: quick ? 1 : 3,
     warmUpRequests: quick ? 1_000 : 10_000,
