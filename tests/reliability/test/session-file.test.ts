@@ -11,8 +11,10 @@ import {
   loadClient,
   type TestClient,
 } from "./helpers/client.js";
+import { type RewritingProxy, startRewritingProxy } from "./helpers/rewriting-proxy.js";
 
 let api: FakeApi;
+let proxy: RewritingProxy;
 /** A dump written by a real login, as `onTokenChange` stored it. */
 let validDump: Record<string, unknown>;
 const clients: TestClient[] = [];
@@ -20,12 +22,14 @@ const files: DumpFile[] = [];
 
 beforeAll(async () => {
   api = await startFakeApi();
+  proxy = await startRewritingProxy(api);
   validDump = await freshDump();
 });
 
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.close()));
   await Promise.all(files.map((file) => file.remove()));
+  await proxy.close();
   await api.close();
 });
 
@@ -245,6 +249,41 @@ describe("session file accepted", () => {
     expect(printed).toContain(tokens["UID"]);
     expect(printed).not.toContain(tokens["AccessToken"]);
     expect(printed).not.toContain(tokens["RefreshToken"]);
+  });
+
+  test("login cookie survives a restart", async () => {
+    const user = await addUser(api);
+    const tested = await createClient(proxy);
+    clients.push(tested);
+    const cookieHeaders: (string | undefined)[] = [];
+    proxy.setRewrite((reply) => {
+      if (reply.route === "GET /core/v4/users") {
+        const sent = reply.requestHeaders.cookie;
+        cookieHeaders.push(typeof sent === "string" ? sent : undefined);
+      }
+      if (reply.route !== "POST /auth/v4" || reply.status !== 200) {
+        return undefined;
+      }
+      return {
+        raw: reply.body,
+        status: 200,
+        headers: {
+          "content-type": "application/json",
+          "set-cookie": "Session-Id=reliability-cookie; Path=/; Secure; HttpOnly",
+        },
+      };
+    });
+
+    await tested.session.authenticate(user.username, user.password);
+    const restarted = await loadClient(proxy, tested.dumpFile);
+    clients.push(restarted);
+    const users = await restarted.session.apiRequest("/core/v4/users");
+
+    expect(users.Code).toBe(1000);
+    const stored = await tested.dumpFile.read();
+    expect(stored.cookies).toEqual({ "Session-Id": "reliability-cookie" });
+    expect(cookieHeaders).toEqual(["Session-Id=reliability-cookie"]);
+    proxy.setRewrite(undefined);
   });
 
   test("dump without tokens loads logged out", async () => {
