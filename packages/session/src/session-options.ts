@@ -16,7 +16,12 @@ export type TokenChangeReason =
   /** `logout` removed the tokens. */
   | "logout"
   /** The server rejected the refresh token, so the tokens were removed; log in again. */
-  | "expired";
+  | "expired"
+  /**
+   * The server rejected the refresh token, and `reloadDump` returned newer tokens of the same
+   * session (another process refreshed it first), which the session now uses.
+   */
+  | "reload";
 
 /** The session's state after its tokens changed, passed to `onTokenChange`. */
 export interface TokenChange {
@@ -59,6 +64,15 @@ export interface SessionOptions {
    * can persist them first. An error thrown here is logged and does not fail the request.
    */
   onTokenChange?: ((change: TokenChange) => void | Promise<void>) | undefined;
+  /**
+   * Reads the latest persisted dump (an object or its JSON text), or `undefined` when there is
+   * none. Called when the server rejects this session's refresh token. Several processes that
+   * load one dump race to refresh it, and the server accepts only the first refresh, so the
+   * others see that rejection. When the reloaded dump has the same UID and another refresh
+   * token, the session adopts those tokens (reason "reload") and goes on instead of ending.
+   * A dump that cannot be read or parsed is logged and ignored.
+   */
+  reloadDump?: (() => unknown) | undefined;
   /** Deadline of each HTTP exchange, in milliseconds. Default: the transport's own. */
   timeoutMs?: number | undefined;
   retry?: RetryOptions | undefined;

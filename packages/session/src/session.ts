@@ -652,6 +652,9 @@ export class Session {
       });
     } catch (error) {
       if (isDefinitiveRefreshFailure(error)) {
+        if (this.#tokens === tokens && (await this.#adoptReloadedTokens(tokens))) {
+          return;
+        }
         this.#logger.warn("Refresh token rejected; the session has ended", {
           uid: tokens.uid,
           error: describeError(error),
@@ -699,6 +702,44 @@ export class Session {
     };
     this.#logger.info("Refreshed the tokens", { uid: tokens.uid });
     await this.#notifyTokenChange("refresh");
+  }
+
+  /**
+   * Reads the dump through `reloadDump` and adopts its tokens when they belong to the same
+   * session but carry another refresh token. Returns whether it adopted them.
+   */
+  async #adoptReloadedTokens(rejected: SessionTokens): Promise<boolean> {
+    const reloadDump = this.#options.reloadDump;
+    if (reloadDump === undefined) {
+      return false;
+    }
+
+    let reloaded: SessionTokens | undefined;
+    try {
+      const dump = await reloadDump();
+      reloaded = dump === undefined ? undefined : parseSessionDump(dump).tokens;
+    } catch (error) {
+      this.#logger.warn("Could not reload the session dump after a rejected refresh", {
+        uid: rejected.uid,
+        error: describeError(error),
+      });
+      return false;
+    }
+
+    if (
+      reloaded === undefined ||
+      reloaded.uid !== rejected.uid ||
+      reloaded.refreshToken === rejected.refreshToken ||
+      this.#tokens !== rejected
+    ) {
+      return false;
+    }
+    this.#tokens = reloaded;
+    this.#logger.info("Adopted the tokens another process stored for this session", {
+      uid: reloaded.uid,
+    });
+    await this.#notifyTokenChange("reload");
+    return true;
   }
 
   async #logoutBeforeLogin(): Promise<void> {

@@ -6,6 +6,7 @@ import {
   catchError,
   countRoute,
   createTestSession,
+  loadTestSession,
   startTestApi,
   type TestSession,
 } from "./helpers.js";
@@ -279,5 +280,99 @@ describe("refresh failures", () => {
 
     const reply = await session.apiRequest("/core/v4/users");
     expect(reply.Code).toBe(1000);
+  });
+});
+
+describe("refresh race between sessions of one dump", () => {
+  /** Logs in, then loads the dump twice, as two processes sharing one session file would. */
+  async function twoLoadedSessions(reloadDump?: () => unknown) {
+    const { session } = await loggedIn();
+    const dump = session.dump();
+    const winner = loadTestSession(api, dump);
+    const loser = loadTestSession(api, dump, reloadDump === undefined ? {} : { reloadDump });
+    open.push(winner, loser);
+    return { winner, loser };
+  }
+
+  it("adopts the winner's tokens through reloadDump", async () => {
+    let stored: unknown;
+    const { winner, loser } = await twoLoadedSessions(() => stored);
+    await winner.session.refresh();
+    stored = JSON.stringify(winner.session.dump());
+
+    await loser.session.refresh();
+    const users = await loser.session.apiRequest("/core/v4/users");
+
+    expect(loser.session.refreshToken).toBe(winner.session.refreshToken);
+    expect(loser.session.accessToken).toBe(winner.session.accessToken);
+    expect(loser.changes.map((change) => change.reason)).toEqual(["reload"]);
+    expect(users.Code).toBe(1000);
+  });
+
+  it("replays a 401 request with the adopted tokens", async () => {
+    let stored: unknown;
+    const { winner, loser } = await twoLoadedSessions(() => stored);
+    api.control.expireAccessTokens();
+    await winner.session.refresh();
+    stored = winner.session.dump();
+    api.control.clearRequestLog();
+
+    const users = await loser.session.apiRequest("/core/v4/users");
+
+    expect(users.Code).toBe(1000);
+    const routes = api.control.requestLog().map((entry) => `${entry.route} ${entry.status}`);
+    expect(routes).toEqual([
+      "GET /core/v4/users 401",
+      "POST /auth/v4/refresh 422",
+      "GET /core/v4/users 200",
+    ]);
+  });
+
+  it("expires without reloadDump", async () => {
+    const { winner, loser } = await twoLoadedSessions();
+    await winner.session.refresh();
+
+    const error = await catchError(() => loser.session.refresh());
+
+    expect(SessionExpiredError.isInstance(error)).toBe(true);
+    expect(loser.changes.map((change) => change.reason)).toEqual(["expired"]);
+  });
+
+  it("expires when the reloaded dump has the rejected token", async () => {
+    const { session } = await loggedIn();
+    const dump = session.dump();
+    const winner = loadTestSession(api, dump);
+    const loser = loadTestSession(api, dump, { reloadDump: () => dump });
+    open.push(winner, loser);
+    await winner.session.refresh();
+
+    const error = await catchError(() => loser.session.refresh());
+
+    expect(SessionExpiredError.isInstance(error)).toBe(true);
+    expect(loser.session.isAuthenticated).toBe(false);
+  });
+
+  it("expires when reloadDump fails, and logs it", async () => {
+    const { winner, loser } = await twoLoadedSessions(() => {
+      throw new Error("EACCES: permission denied");
+    });
+    await winner.session.refresh();
+
+    const error = await catchError(() => loser.session.refresh());
+
+    expect(SessionExpiredError.isInstance(error)).toBe(true);
+    expect(
+      loser.logger.withMessage("Could not reload the session dump after a rejected refresh"),
+    ).toHaveLength(1);
+  });
+
+  it("ignores a reloaded dump of another session", async () => {
+    const other = await loggedIn();
+    const { winner, loser } = await twoLoadedSessions(() => other.session.dump());
+    await winner.session.refresh();
+
+    const error = await catchError(() => loser.session.refresh());
+
+    expect(SessionExpiredError.isInstance(error)).toBe(true);
   });
 });
