@@ -285,6 +285,9 @@ const tried = [
   "  (a property test checks it).",
   "- **Caching the verified modulus** by key and armored text removes the signature check",
   "  (the `verifyModulus` row shows the cached call) from every login after the first.",
+  "- **Not tried: bcrypt in a worker thread.** It would free the event loop during a login and",
+  "  overlap g^a with bcrypt, but it needs a worker start-up per login or a long-lived pool",
+  "  inside a library.",
   "",
 ];
 const section = [...lines, ...tried].join("\n");
