@@ -187,6 +187,12 @@ describe("server rejects setup input", () => {
     await expect(createSrpServerSession({ modulus: wrong, verifier })).rejects.toThrow(/mod 8/);
   });
 
+  test("rejects a 2047-bit modulus", async () => {
+    const short = fromHex((modulusValue >> 1n).toString(16).padStart(512, "0")).reverse();
+
+    await expect(createSrpServerSession({ modulus: short, verifier })).rejects.toThrow(/2048-bit/);
+  });
+
   test("rejects a malformed verifier", async () => {
     await expect(createSrpServerSession({ modulus, verifier: "abc" })).rejects.toThrow(TypeError);
   });
