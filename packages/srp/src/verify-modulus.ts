@@ -27,8 +27,9 @@ function countOccurrences(text: string, search: string): number {
  *
  * The signature must verify with `modulusKey` (default: Proton's modulus key) and every signature
  * on the message must come from that key. Text before the armor or after the signature block is
- * rejected. The number must be 2048 bits, 3 mod 8, and (N-1)/2 must pass a Miller-Rabin test.
- * Throws an `SrpError` with reason "invalid-modulus" that names the failed check.
+ * rejected. N must be 2048 bits, 3 mod 8, and a safe prime: (N-1)/2 passes 20 Miller-Rabin
+ * rounds and N passes Pocklington's criterion. Throws an `SrpError` with reason
+ * "invalid-modulus" that names the failed check.
  */
 export async function verifyModulus(
   armoredModulus: string,
