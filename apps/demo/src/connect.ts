@@ -17,6 +17,8 @@ export interface ConnectionOptions {
   ca?: string | undefined;
   logger?: Logger | undefined;
   onTokenChange?: ApiSessionOptions["onTokenChange"];
+  /** Reads the session file again when the server rejects the refresh token. */
+  reloadDump?: ApiSessionOptions["reloadDump"];
 }
 
 /**
@@ -73,11 +75,12 @@ export function loadSession(dump: unknown, options: ConnectionOptions): Session 
 
 function sessionOptions(
   options: ConnectionOptions,
-): Pick<ApiSessionOptions, "pins" | "ca" | "logger" | "onTokenChange"> {
+): Pick<ApiSessionOptions, "pins" | "ca" | "logger" | "onTokenChange" | "reloadDump"> {
   return {
     ...(options.pins === undefined || options.pins.length === 0 ? {} : { pins: options.pins }),
     ...(options.ca === undefined ? {} : { ca: options.ca }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.onTokenChange === undefined ? {} : { onTokenChange: options.onTokenChange }),
+    ...(options.reloadDump === undefined ? {} : { reloadDump: options.reloadDump }),
   };
 }

@@ -76,6 +76,9 @@ export async function openStoredSession(flags: ConnectionFlags): Promise<StoredS
     ...(caFile === undefined ? {} : { ca: await readCaFile(caFile) }),
     ...(flags.verbose === true ? { logger: createStderrLogger() } : {}),
     onTokenChange: persist,
+    // Another demo process may have refreshed this session first and rotated its refresh
+    // token. The session then adopts the tokens in the file instead of deleting it.
+    reloadDump: () => readSessionFile(path),
   });
   if (!session.isAuthenticated) {
     await session.close();

@@ -2,6 +2,7 @@ import { copyFile, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { FakeApi } from "@proton/fake-api";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openStoredSession } from "../src/stored-session.js";
 import { demoPassword, startDemoFakeApi, trustFlags } from "./helpers/fake-api.js";
 import { type CliResult, createTempHome, runCli } from "./helpers/run-cli.js";
 
@@ -41,6 +42,10 @@ afterEach(async () => {
 
 function run(args: string[], input = ""): Promise<CliResult> {
   return runCli(args, { home: home.path, input });
+}
+
+function trustOptions(): { pin: string[]; caFile: string } {
+  return { pin: [fake.pin], caFile: fake.caFile };
 }
 
 function sessionFile(): string {
@@ -239,6 +244,30 @@ describe("refresh", () => {
     const after = await readSession();
     expect(after.session_data["AccessToken"]).not.toBe(before.session_data["AccessToken"]);
     expect(after.session_data["RefreshToken"]).not.toBe(before.session_data["RefreshToken"]);
+  });
+
+  it("adopts a refresh made by another process", async () => {
+    // This process loads the file before another one refreshes it and rotates the refresh
+    // token, so its own refresh is rejected and it must read the file again.
+    const stale = await openStoredSession({ sessionFile: sessionFile(), ...trustOptions() });
+    try {
+      const other = await run(["refresh"]);
+      expect(other.code).toBe(0);
+      const written = await readSession();
+
+      await stale.session.refresh();
+      stale.checkPersisted();
+
+      expect(stale.session.refreshToken).toBe(written.session_data["RefreshToken"]);
+      expect(await exists(sessionFile())).toBe(true);
+      expect((await readSession()).session_data["RefreshToken"]).toBe(
+        written.session_data["RefreshToken"],
+      );
+      expect(routes()).toEqual(["POST /auth/v4/refresh 200", "POST /auth/v4/refresh 422"]);
+    } finally {
+      await stale.session.close();
+    }
+    expect((await run(["whoami"])).code).toBe(0);
   });
 });
 

@@ -184,7 +184,7 @@ export const handleRefresh: RouteHandler = async (state, context) => {
   const check = state.sessions.checkRefreshToken(uid, refreshToken);
   if (check.state !== "valid") {
     context.entry.token = "invalid";
-    throw new ApiFailure(422, CODES.INVALID_REFRESH_TOKEN, "Invalid refresh token: log in again.");
+    throw new ApiFailure(422, CODES.INVALID_REFRESH_TOKEN, "Invalid refresh token");
   }
   context.entry.token = "refresh";
 
