@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { addConnectionFlags, type ConnectionFlags } from "./connection-flags.js";
 import { collectValues, parseJsonOption } from "./option-values.js";
+import { formatReply } from "./printable-reply.js";
 import { Spinner } from "./progress.js";
 import { openStoredSession } from "./stored-session.js";
 import { UsageError } from "./usage-error.js";
@@ -19,7 +20,7 @@ export function addRequestCommand(program: Command): void {
   const command = program
     .command("request")
     .description(
-      "Send a request with the saved session and print the JSON reply. A 401 refreshes the tokens once.",
+      "Send a request with the saved session and print the JSON reply, with token and key fields redacted. A 401 refreshes the tokens once.",
     )
     .argument("<endpoint>", "API path, such as /core/v4/addresses")
     .option(
@@ -53,7 +54,7 @@ async function sendRequest(endpoint: string, flags: RequestFlags): Promise<void>
       }),
     );
     stored.checkPersisted();
-    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+    process.stdout.write(`${formatReply(body)}\n`);
   } finally {
     await stored.session.close();
   }

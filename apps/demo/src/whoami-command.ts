@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { addConnectionFlags, type ConnectionFlags } from "./connection-flags.js";
+import { formatReply } from "./printable-reply.js";
 import { Spinner } from "./progress.js";
 import { openStoredSession } from "./stored-session.js";
 
@@ -29,7 +30,7 @@ async function whoami(flags: WhoamiFlags): Promise<void> {
 
     const user = body["User"];
     if (flags.json === true) {
-      process.stdout.write(`${JSON.stringify(user, null, 2)}\n`);
+      process.stdout.write(`${formatReply(user)}\n`);
       return;
     }
     const fields =

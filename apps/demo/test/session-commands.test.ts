@@ -208,6 +208,26 @@ describe("request", () => {
     expect(routes()).toEqual(["POST /auth/v4/info 200"]);
   });
 
+  it("redacts the tokens of a reply", async () => {
+    const stored = await readSession();
+    const data = JSON.stringify({
+      UID: stored.session_data["UID"],
+      RefreshToken: stored.session_data["RefreshToken"],
+      ResponseType: "token",
+      GrantType: "refresh_token",
+      RedirectURI: "https://protonmail.ch",
+    });
+
+    const result = await run(["request", "/auth/v4/refresh", "--data", data]);
+
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout);
+    expect(body.UID).toBe(stored.session_data["UID"]);
+    expect(body.AccessToken).toBe("[REDACTED]");
+    expect(body.RefreshToken).toBe("[REDACTED]");
+    expect(routes()).toEqual(["POST /auth/v4/refresh 200"]);
+  });
+
   it("reports an API error with exit 8", async () => {
     const result = await run(["request", "/core/v4/nothing-here"]);
 
