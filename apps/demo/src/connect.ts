@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
-import { type ApiSessionOptions, type Logger, Session } from "@proton/api";
-import { findPinSet } from "@proton/pinning";
+import { type ApiSessionOptions, findPinSet, type Logger, Session } from "@proton/api";
+
 import { UsageError } from "./usage-error.js";
 
 /** `x-pm-appversion` of the demo when `--app-version` is not given. */

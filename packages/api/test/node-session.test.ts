@@ -117,10 +117,20 @@ describe("re-exports", () => {
     ["NetworkError", api.NetworkError, errors.NetworkError],
     ["TimeoutError", api.TimeoutError, errors.TimeoutError],
     ["PinningError", api.PinningError, errors.PinningError],
+    ["CertificateError", api.CertificateError, errors.CertificateError],
     ["UnexpectedResponseError", api.UnexpectedResponseError, errors.UnexpectedResponseError],
     ["SrpError", api.SrpError, errors.SrpError],
   ])("exports %s from @proton/errors", (_name, exported, original) => {
     expect(exported).toBe(original);
+  });
+
+  it("exports Proton's pin sets", () => {
+    expect(api.findPinSet("mail-api.proton.me")?.pins).toContain(
+      "CT56BhOTmj5ZIPgb/xD5mH8rY3BLo/MlhP7oPyJUEDo=",
+    );
+    expect(api.findPinSet("127.0.0.1")).toBeUndefined();
+    expect(api.spkiPin(fake.ca)).not.toBe(fake.pin);
+    expect(api.PROTON_PIN_SETS.length).toBeGreaterThanOrEqual(4);
   });
 
   it("exports the session helpers", () => {
