@@ -116,11 +116,7 @@ describe("2FA bitmask", () => {
 });
 
 describe("2FA security key only", () => {
-  // NOTE: fails because `authenticate` resolves for a security-key-only account and keeps a
-  // token with only the `twofactor` scope. A caller that then sends a request gets a 403
-  // MissingScopeError, the "later 403" a clear error should replace. Only `provide2FA` throws
-  // UnsupportedSecondFactorError.
-  test.fails("request after login is not a bare 403", async () => {
+  test("request after login is not a bare 403", async () => {
     const user = await addUser(api, { securityKey: true });
     const tested = await client();
 

@@ -173,7 +173,9 @@ export async function createClient(
 
 /**
  * Loads a session from the dump in `dumpFile`, the way an application restarts: it reads the
- * file, passes the text to `Session.load` and persists later changes to the same file.
+ * file, passes the text to `Session.load` and persists later changes to the same file. Pass
+ * `reloadDump: () => dumpFile.readText()` in `options` to let it adopt tokens that another
+ * session stored there.
  */
 export async function loadClient(
   endpoint: Endpoint,
