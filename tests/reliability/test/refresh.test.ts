@@ -208,6 +208,27 @@ describe("refresh transient failures", () => {
     await expectRecovered(tested, before);
   });
 
+  test("caller abort ends the wait for a refresh", async () => {
+    const { tested } = await loggedIn(api, { timeoutMs: 3000 });
+    const before = await tested.dumpFile.readText();
+    api.control.expireAccessTokens();
+    api.control.injectFault({ route: REFRESH, kind: "hang", times: 1 });
+    const refreshing = catchError(() => tested.session.apiRequest("/core/v4/users"));
+    const controller = new AbortController();
+    const reason = new Error("The caller gave up.");
+    setTimeout(() => controller.abort(reason), 300);
+    const started = Date.now();
+
+    const error = await catchError(() =>
+      tested.session.apiRequest("/core/v4/addresses", { signal: controller.signal }),
+    );
+
+    expect(error).toBe(reason);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(TimeoutError.isInstance(await refreshing)).toBe(true);
+    await expectRecovered(tested, before);
+  });
+
   test("503 during a 401 replay keeps the session", async () => {
     const { tested } = await loggedIn(api, { retry: { maxRetries: 0 } });
     const before = await tested.dumpFile.readText();
