@@ -103,6 +103,20 @@ describe("refresh rejected with 10013", () => {
     expect(reloaded.isAuthenticated).toBe(false);
   });
 
+  test("401 after a refresh is not looped", async () => {
+    const { tested } = await loggedIn();
+    api.control.injectFault({ route: "GET /core/v4/users", kind: "status", status: 401 });
+
+    const error = await catchError(() => tested.session.apiRequest("/core/v4/users"));
+
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect((error as ApiError).status).toBe(401);
+    expect(countRoute(api, "GET /core/v4/users")).toBe(2);
+    expect(countRoute(api, REFRESH)).toBe(1);
+    expect(tested.session.isAuthenticated).toBe(true);
+    await expectStoredTokensKept(tested, tested.session.uid);
+  });
+
   test("revoked session gets SessionExpiredError", async () => {
     const { tested } = await loggedIn();
     api.control.revokeSessions();
