@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import { inspect } from "node:util";
-import { NetworkError, TimeoutError, UnexpectedResponseError } from "@proton/api";
+import { ApiError, NetworkError, TimeoutError, UnexpectedResponseError } from "@proton/api";
 import { type FakeApi, startFakeApi } from "@proton/fake-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {
@@ -122,6 +122,31 @@ describe("non-JSON responses", () => {
     expect(unexpected.bodySnippet).toMatch(/maintenance/);
     // The first attempt and the 3 retries of the default budget.
     expect(countRoute(api, USERS)).toBe(4);
+    await expectRecovered(tested, loginDump);
+  });
+
+  test("JSON 503 carries its Retry-After", async () => {
+    const { tested, loginDump } = await loggedIn();
+    api.control.injectFault({ route: USERS, kind: "status", status: 503, retryAfter: "120" });
+
+    const error = await catchError(() => tested.session.apiRequest("/core/v4/users"));
+
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect((error as ApiError).retryAfterMs).toBe(120_000);
+    expect(countRoute(api, USERS)).toBe(1);
+    await expectRecovered(tested, loginDump);
+  });
+
+  // NOTE: fails because an HTML 503 becomes an UnexpectedResponseError, which has no
+  // `retryAfterMs`. The server's Retry-After, too long to wait for here, is lost to the caller.
+  test.fails("HTML 503 carries its Retry-After", async () => {
+    const { tested, loginDump } = await loggedIn();
+    api.control.injectFault({ route: USERS, kind: "html", status: 503, retryAfter: "120" });
+
+    const error = await catchError(() => tested.session.apiRequest("/core/v4/users"));
+
+    expect(UnexpectedResponseError.isInstance(error)).toBe(true);
+    expect((error as { retryAfterMs?: unknown }).retryAfterMs).toBe(120_000);
     await expectRecovered(tested, loginDump);
   });
 
