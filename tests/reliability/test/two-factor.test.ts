@@ -163,6 +163,23 @@ describe("2FA code", () => {
     expect(tested.dumpFile.reasons()).toEqual(["login", "2fa"]);
   });
 
+  test("code after the access token expired", async () => {
+    const user = await addUser(api, { totpSecret: TOTP_SECRET });
+    const tested = await client();
+    await tested.session.authenticate(user.username, user.password);
+    api.control.expireAccessTokens(user.username);
+    api.control.clearRequestLog();
+
+    const scopes = await tested.session.provide2FA(generateTotp(TOTP_SECRET));
+
+    expect(scopes).toContain("full");
+    expect(routes()).toEqual(["POST /auth/v4/2fa", "POST /auth/v4/refresh", "POST /auth/v4/2fa"]);
+    expect(tested.dumpFile.reasons()).toEqual(["login", "refresh", "2fa"]);
+    const stored = await tested.dumpFile.read();
+    expect(stored.session_data.Scope).toContain("full");
+    expect(stored.session_data.RefreshToken).toBe(tested.session.refreshToken);
+  });
+
   test("request before the code is MissingScopeError", async () => {
     const user = await addUser(api, { totpSecret: TOTP_SECRET });
     const tested = await client();
