@@ -11,6 +11,8 @@ export interface RefreshStormResult {
   readonly baselineMs: number[];
   /** `POST /auth/v4/refresh` calls the fake API received in each storm. */
   readonly refreshCalls: number[];
+  /** 401 responses the fake API sent in each storm. */
+  readonly unauthorized: number[];
   /** Storm requests that did not return `Code: 1000`, over all runs. */
   readonly failures: number;
 }
@@ -30,6 +32,7 @@ export async function measureRefreshStorm(
     stormMs: [] as number[],
     baselineMs: [] as number[],
     refreshCalls: [] as number[],
+    unauthorized: [] as number[],
   };
   let failures = 0;
 
@@ -57,6 +60,7 @@ export async function measureRefreshStorm(
       result.stormMs.push(await burst());
       const log = await api.requestLog();
       result.refreshCalls.push(log.filter((entry) => entry.route === REFRESH_ROUTE).length);
+      result.unauthorized.push(log.filter((entry) => entry.status === 401).length);
     }
   } finally {
     await session.close();

@@ -111,7 +111,7 @@ function renderThroughput(input: ReportInput): string[] {
 
 function renderStorm(input: ReportInput): string[] {
   const { runs, requests } = input.settings.storm;
-  const { stormMs, baselineMs, refreshCalls, failures } = input.storm;
+  const { stormMs, baselineMs, refreshCalls, unauthorized, failures } = input.storm;
   const callsMet = refreshCalls.every((calls) => calls === 1);
   return [
     `## Refresh storm (${requests.toLocaleString("en-US")} concurrent requests on an expired access token)`,
@@ -127,6 +127,7 @@ function renderStorm(input: ReportInput): string[] {
     `| burst on an expired token | ${median(stormMs).toFixed(1)} | ${range(stormMs, 1)} |`,
     "",
     `- Refresh calls per run: ${refreshCalls.join(", ")} (${callsMet ? "1 in every run, as required" : "NOT 1 in every run"})`,
+    `- 401 responses per run: ${unauthorized.join(", ")}`,
     `- Failed requests over all storms: ${failures}`,
     `- Storm / baseline: **${pairedRatio(stormMs, baselineMs).toFixed(2)}x** (the storm sends each request twice, plus the refresh)`,
   ];
