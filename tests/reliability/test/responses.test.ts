@@ -12,6 +12,7 @@ import {
   createClient,
   type Endpoint,
   expectNoTokenLogged,
+  loadClient,
   type TestClient,
 } from "./helpers/client.js";
 import { type RewritingProxy, startRewritingProxy } from "./helpers/rewriting-proxy.js";
@@ -458,6 +459,29 @@ describe("connection failures", () => {
     const error = await catchError(() => readStream(response.stream));
 
     expect(TimeoutError.isInstance(error)).toBe(true);
+    await expectRecovered(tested, loginDump);
+  });
+
+  test("refused connection keeps the stored session", async () => {
+    const { tested, loginDump } = await loggedIn();
+    // A port that was just free and is closed again: nothing listens there.
+    const closed = createServer();
+    closed.listen(0, "127.0.0.1");
+    await once(closed, "listening");
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const offline = await loadClient(
+      { url: `https://127.0.0.1:${port}`, pin: api.pin, ca: api.ca },
+      tested.dumpFile,
+    );
+    clients.push(offline);
+
+    const error = await catchError(() => offline.session.refresh());
+
+    expect(NetworkError.isInstance(error)).toBe(true);
+    expect((error as NetworkError).errorCode).toBe("ECONNREFUSED");
+    expect(offline.session.isAuthenticated).toBe(true);
+    expect(await tested.dumpFile.readText()).toBe(loginDump);
     await expectRecovered(tested, loginDump);
   });
 
