@@ -127,7 +127,7 @@ export function describeFailure(error: unknown, context: FailureContext = {}): F
   }
   if (NetworkError.isInstance(error)) {
     return {
-      message: `${error.message} Check --api-url and the network.`,
+      message: `${error.message} Check the API URL and the network.`,
       exitCode: EXIT_CODES.connection,
     };
   }

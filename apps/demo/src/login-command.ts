@@ -53,6 +53,9 @@ export function addLoginCommand(program: Command): void {
 }
 
 async function login(flags: LoginFlags): Promise<void> {
+  if (flags.username.trim() === "") {
+    throw new UsageError("Invalid --username: it is empty. Pass the account name or address.");
+  }
   const pins = flags.pin ?? [];
   const apiUrl = checkApiUrl(flags.apiUrl, pins).href.replace(/\/+$/, "");
   const path = sessionFilePath(flags);
@@ -123,7 +126,13 @@ async function authenticate(
 
 async function readPassword(username: string, stdinLines: StdinLines | undefined): Promise<string> {
   if (stdinLines !== undefined) {
-    return stdinLines.next("the password");
+    const password = await stdinLines.next("the password");
+    if (password === "") {
+      throw new UsageError(
+        "Invalid password: the first line of standard input is empty. Write the account password on it.",
+      );
+    }
+    return password;
   }
   if (process.stdin.isTTY !== true) {
     throw new UsageError(

@@ -3,6 +3,7 @@ import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, join, win32 } from "node:path";
 import { NotLoggedInError } from "./not-logged-in-error.js";
+import { UsageError } from "./usage-error.js";
 
 /** File name of the session inside the config folder. */
 const SESSION_FILE_NAME = "session.json";
@@ -78,6 +79,9 @@ export async function readSessionFile(path: string): Promise<unknown> {
       throw new NotLoggedInError(
         `Not logged in: there is no session file at ${path}. Run login first.`,
       );
+    }
+    if (isNodeError(error, "EISDIR")) {
+      throw new UsageError(`Invalid --session-file ${path}: it is a directory. Pass a file path.`);
     }
     throw error;
   }

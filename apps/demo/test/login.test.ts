@@ -251,7 +251,7 @@ describe("login connection", () => {
 
     expect(result.code).toBe(7);
     expect(result.stderr).toContain("refused the connection");
-    expect(result.stderr).toContain("Check --api-url and the network.");
+    expect(result.stderr).toContain("Check the API URL and the network.");
   });
 });
 
@@ -318,6 +318,22 @@ describe("login command line", () => {
       name: "missing username",
       args: () => ["login", "--api-url", fake.url],
       message: "required option '--username <name>' not specified",
+    },
+    {
+      name: "empty username",
+      args: () => ["login", "--api-url", fake.url, "--username", "", ...trustFlags(fake)],
+      message: "Invalid --username: it is empty",
+    },
+    {
+      name: "empty password line",
+      args: () => loginArgs("alice"),
+      input: "\n",
+      message: "Invalid password: the first line of standard input is empty",
+    },
+    {
+      name: "session file that is a folder",
+      args: () => ["whoami", "--session-file", home.path],
+      message: "it is a directory",
     },
   ];
 

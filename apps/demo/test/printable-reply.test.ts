@@ -24,6 +24,21 @@ describe("formatReply", () => {
     expect(parsed.User.Keys[0].PrivateKey).toBe("[REDACTED]");
   });
 
+  it("matches names in any case and spelling", () => {
+    const text = formatReply({
+      access_token: "snake-secret",
+      Passphrase: "phrase-secret",
+      SharePassphrase: "share-secret",
+      TwoFactorRecoveryCodes: ["code-secret"],
+      Tokenizer: "kept",
+    });
+
+    for (const secret of ["snake-secret", "phrase-secret", "share-secret", "code-secret"]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(JSON.parse(text).Tokenizer).toBe("kept");
+  });
+
   it("keeps empty and null secret fields as they are", () => {
     expect(JSON.parse(formatReply({ AccessToken: "", RefreshToken: null }))).toEqual({
       AccessToken: "",
