@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { checkServerIdentity, type DetailedPeerCertificate, type PeerCertificate } from "node:tls";
 import { PinningError } from "@proton/errors";
 import { extractSpki } from "./certificate-spki.js";
@@ -15,7 +16,10 @@ export interface PinnedServerIdentityOptions {
   /** The host the connection is for, as reported in errors and reports. */
   host: string;
   port: number;
-  /** Accepted SPKI SHA-256 pins (base64). A match anywhere in the served chain passes. */
+  /**
+   * Accepted SPKI SHA-256 pins (base64). The leaf, or any certificate reached from it through
+   * issuer links whose signatures verify, may match.
+   */
   pins: readonly string[];
   /**
    * Receives a report of each pin failure. Errors it throws are ignored, so a broken reporter
@@ -26,8 +30,13 @@ export interface PinnedServerIdentityOptions {
 
 /**
  * Creates a `checkServerIdentity` function that runs Node's hostname check first and then
- * requires one certificate of the served chain to match one of `pins`. A mismatch returns a
+ * requires the leaf, or one of its verified issuers, to match one of `pins`. A mismatch returns a
  * `PinningError` with the served and expected pins, which makes the handshake fail.
+ *
+ * Node links each certificate to its `issuerCertificate` by subject name and key identifier and
+ * does not check the signature, so a server can append a forged "issuer" that carries a pinned
+ * key. The check therefore verifies each link's signature with the issuer's public key while it
+ * walks up from the leaf, and stops at the first link that does not verify.
  *
  * Node skips `checkServerIdentity` when a TLS session is resumed, so this check alone does not
  * cover resumed sessions. Use `createPinnedTlsOptions`, which also turns the session cache off.
@@ -45,10 +54,10 @@ export function createPinnedServerIdentityCheck(
     }
 
     const chain = certificateChain(certificate);
-    const servedPins = chain.map((der) => spkiPinFromPublicKeyDer(extractSpki(der)));
-    if (servedPins.some((pin) => accepted.has(pin))) {
+    if (pinMatchesVerifiedChain(chain, accepted)) {
       return undefined;
     }
+    const servedPins = chain.map((der) => spkiPinFromPublicKeyDer(extractSpki(der)));
 
     if (options.onPinFailure !== undefined) {
       const report = createPinFailureReport({
@@ -102,4 +111,37 @@ export function certificateChain(certificate: PeerCertificate): Uint8Array[] {
     current = issuer !== undefined && Object.keys(issuer).length > 0 ? issuer : undefined;
   }
   return chain;
+}
+
+/**
+ * Returns true when the leaf (`chain[0]`) or a certificate reached from it through verified
+ * links matches a pin. A link counts as verified when the child's signature verifies with the
+ * next certificate's public key. The leaf itself needs no such link, because OpenSSL has already
+ * verified it against the trusted CAs before `checkServerIdentity` runs.
+ */
+function pinMatchesVerifiedChain(chain: readonly Uint8Array[], accepted: Set<string>): boolean {
+  let child: X509Certificate | undefined;
+  for (const [index, der] of chain.entries()) {
+    if (index > 0) {
+      const issuer = new X509Certificate(der);
+      child ??= new X509Certificate(chain[0] as Uint8Array);
+      if (!signatureVerifies(child, issuer)) {
+        return false;
+      }
+      child = issuer;
+    }
+    if (accepted.has(spkiPinFromPublicKeyDer(extractSpki(der)))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function signatureVerifies(child: X509Certificate, issuer: X509Certificate): boolean {
+  try {
+    return child.verify(issuer.publicKey);
+  } catch {
+    // A key type that cannot verify the signature counts as an unverified link.
+    return false;
+  }
 }

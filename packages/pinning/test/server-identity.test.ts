@@ -93,6 +93,38 @@ describe("createPinnedServerIdentityCheck", () => {
     expect(PinningError.isInstance(error)).toBe(true);
   });
 
+  it("fails a pin found only in a forged issuer", async () => {
+    // forged-chain.pem is leaf.pem (signed by the trusted test CA) followed by a certificate
+    // that copies the CA's subject and key identifier but carries rotated's public key and a
+    // signature by an unrelated key. Node links it as the leaf's issuer.
+    const started = await startServer("forged-chain", { key: "leaf" });
+    cleanups.push(() => started.close());
+    const check = createPinnedServerIdentityCheck({
+      host: "127.0.0.1",
+      port: started.port,
+      pins: [opensslPin("rotated")],
+    });
+
+    const error = await get(started.url, agent({ checkServerIdentity: check })).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(PinningError.isInstance(error)).toBe(true);
+    expect((error as PinningError).servedPins).toContain(opensslPin("leaf"));
+  });
+
+  it("passes the leaf pin with a forged issuer served", async () => {
+    const started = await startServer("forged-chain", { key: "leaf" });
+    cleanups.push(() => started.close());
+    const check = createPinnedServerIdentityCheck({
+      host: "127.0.0.1",
+      port: started.port,
+      pins: [opensslPin("leaf")],
+    });
+
+    expect(await get(started.url, agent({ checkServerIdentity: check }))).toBe("ok");
+  });
+
   it("runs the hostname check first", async () => {
     const target = await server("wrong-host");
     const check = createPinnedServerIdentityCheck({

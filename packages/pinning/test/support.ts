@@ -38,15 +38,18 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-/** Starts an HTTPS server on 127.0.0.1 that presents `certificate` and responds "ok". */
+/**
+ * Starts an HTTPS server on 127.0.0.1 that presents `certificate`.pem with `certificate`.key (or
+ * the key named by `options.key`) and responds "ok".
+ */
 export async function startServer(
   certificate: string,
-  options: { ticketKeys?: Buffer; port?: number } = {},
+  options: { ticketKeys?: Buffer; port?: number; key?: string } = {},
 ): Promise<LoopbackServer> {
   const sockets = new Set<Socket>();
   const server = https.createServer(
     {
-      key: fixture(`${certificate}.key`),
+      key: fixture(`${options.key ?? certificate}.key`),
       cert: fixture(`${certificate}.pem`),
       ...(options.ticketKeys === undefined ? {} : { ticketKeys: options.ticketKeys }),
     },

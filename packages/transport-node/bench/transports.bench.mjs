@@ -243,8 +243,11 @@ ${rows(perConnection).join("\n")}
 
 - Pin check: **${(fullPinned - fullPlain).toFixed(0)} µs** of client CPU time per connection
   (${fullPinned.toFixed(0)} µs vs ${fullPlain.toFixed(0)} µs per request with a full handshake).${overlapNote(perConnection, "full handshake, pin check", "full handshake, no pin check")}
-  The pin check adds a DER walk and a SHA-256 per served certificate; Node decodes the chain
-  and checks the hostname with or without pinning.
+  This benchmark pins the leaf, which costs a DER walk and a SHA-256; Node decodes the chain
+  and checks the hostname with or without pinning. A pin on an issuer costs more, because each
+  link the check climbs is verified: parsing both certificates with \`X509Certificate\` and
+  checking the signature took a median of 454 µs (range 296–557 µs, 11 runs of 2,000 checks)
+  for one EC P-256 link, measured with the check alone (Intel Xeon, 2 cores, Node 20.20.2).
 - Giving up session resumption, which pinning requires: **${(fullPlain - resumedPlain).toFixed(0)} µs**
   of client CPU time per connection (${fullPlain.toFixed(0)} µs vs ${resumedPlain.toFixed(0)} µs).
 
