@@ -12,7 +12,9 @@ files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 
 const sections = [];
 for (const file of files) {
-  sections.push((await readFile(join(sectionsDirectory, file), "utf8")).trim());
+  const text = (await readFile(join(sectionsDirectory, file), "utf8")).trim();
+  // A section that starts with its own top-level heading is nested one level down.
+  sections.push(text.startsWith("# ") ? text.replace(/^(#+) /gm, "#$1 ") : text);
 }
 
 const header = [
