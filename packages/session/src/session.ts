@@ -94,6 +94,11 @@ export class Session {
   readonly #retryGate: RetryGate;
   #cookies: CookieJar = new CookieJar();
   #tokens: SessionTokens | undefined;
+  /**
+   * Counts the logins and loads that stored tokens. A refresh keeps the count, so `logout` can
+   * tell a refresh that replaced the tokens from a new login, whose tokens it must keep.
+   */
+  #loginCount = 0;
   #refreshInFlight: Promise<void> | undefined;
   /**
    * The second factors the current login still waits for; `undefined` when none is pending, and
@@ -147,6 +152,7 @@ export class Session {
       userAgent: options.userAgent ?? parsed.userAgent,
     });
     session.#tokens = parsed.tokens;
+    session.#loginCount++;
     session.#cookies = new CookieJar(parsed.cookies);
     session.#extraFields = parsed.extraFields;
     session.#extraSessionData = parsed.extraSessionData;
@@ -265,6 +271,7 @@ export class Session {
       const login = readLoginReply(loginBody, this.#describe("POST", "/auth/v4"));
       this.#expiry = undefined;
       this.#pendingTwoFactor = login.twoFactor.required ? login.twoFactor : undefined;
+      this.#loginCount++;
       this.#tokens = {
         uid: login.uid,
         accessToken: login.accessToken,
@@ -390,13 +397,16 @@ export class Session {
   /**
    * Ends the session on the server (`DELETE /auth/v4`) and removes the tokens. A 401 means the
    * server had already ended it and counts as success. The local tokens are removed whatever
-   * the outcome; another failure is thrown after that. Does nothing when not logged in.
+   * the outcome, also when a refresh replaced them while the request waited; another failure
+   * is thrown after that. Tokens of a login that finished meanwhile are kept. Does nothing when
+   * not logged in.
    */
   async logout(): Promise<void> {
     const tokens = this.#tokens;
     if (tokens === undefined) {
       return;
     }
+    const loginCount = this.#loginCount;
 
     try {
       await this.#requestJson({
@@ -420,7 +430,7 @@ export class Session {
       });
     } finally {
       this.#humanVerification = undefined;
-      if (this.#tokens === tokens) {
+      if (this.#tokens !== undefined && this.#loginCount === loginCount) {
         this.#tokens = undefined;
         this.#pendingTwoFactor = undefined;
         await this.#notifyTokenChange("logout");

@@ -210,6 +210,65 @@ describe("logout", () => {
     expect(changes.map((change) => change.reason)).toEqual(["logout"]);
   });
 
+  it("clears tokens a refresh replaced meanwhile", async () => {
+    const { session, changes } = await loggedIn();
+    api.control.injectFault({
+      route: "POST /auth/v4/refresh",
+      kind: "delay",
+      delayMs: 300,
+      times: 1,
+    });
+    api.control.clearRequestLog();
+
+    const refreshed = session.refresh();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await session.logout();
+    await refreshed;
+
+    expect(session.isAuthenticated).toBe(false);
+    expect(session.dump().session_data).toEqual({});
+    expect(changes.map((change) => change.reason)).toEqual(["refresh", "logout"]);
+    const deletes = api.control.requestLog().filter((entry) => entry.route === "DELETE /auth/v4");
+    expect(deletes.map((entry) => entry.status)).toEqual([200]);
+  });
+
+  it("runs before a login during a refresh", async () => {
+    const { session, changes } = await loggedIn();
+    const oldUid = session.uid;
+    const next = await addUser(api);
+    api.control.injectFault({
+      route: "POST /auth/v4/refresh",
+      kind: "delay",
+      delayMs: 300,
+      times: 1,
+    });
+
+    const refreshed = session.refresh();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const result = await session.authenticate(next.username, next.password);
+    await refreshed;
+
+    expect(changes.map((change) => change.reason)).toEqual(["refresh", "logout", "login"]);
+    expect(session.uid).toBe(result.uid);
+    expect(session.uid).not.toBe(oldUid);
+  });
+
+  it("keeps a login that finished meanwhile", async () => {
+    const { session, changes } = await loggedIn();
+    const next = await addUser(api);
+    api.control.injectFault({ route: "DELETE /auth/v4", kind: "delay", delayMs: 1500, times: 1 });
+
+    const loggingOut = session.logout();
+    const result = await session.authenticate(next.username, next.password);
+    await loggingOut;
+
+    expect(session.isAuthenticated).toBe(true);
+    expect(session.uid).toBe(result.uid);
+    expect(changes.map((change) => change.reason)).toEqual(["logout", "login"]);
+    const reply = await session.apiRequest("/core/v4/users");
+    expect(reply.Code).toBe(1000);
+  });
+
   it("does nothing when logged out", async () => {
     const created = track(createTestSession(api));
     api.control.clearRequestLog();
