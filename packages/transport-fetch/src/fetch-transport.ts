@@ -1,3 +1,4 @@
+import { redactUrl, UnexpectedResponseError } from "@proton/errors";
 import {
   BodyCollector,
   createDeadline,
@@ -27,6 +28,12 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * pin certificates because `fetch` exposes no TLS details; errors, deadlines and aborts behave
  * as in `@proton/transport-node`. ky's own retries, timeout and HTTP errors are off: the
  * session decides retries, and non-2xx statuses are responses.
+ *
+ * Redirects are never followed, because a 307 or 308 would send the request body (refresh
+ * tokens, login proofs) and headers such as `x-pm-human-verification-token` to the origin the
+ * server names. In Node a 3xx is returned as a response, as `@proton/transport-node` does.
+ * Browsers hide a redirect behind a status 0 `opaqueredirect` response, which becomes an
+ * `UnexpectedResponseError`.
  */
 export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -44,6 +51,7 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
     retry: 0,
     timeout: false,
     throwHttpErrors: false,
+    redirect: "manual",
     fetch: (input, init) => (options.fetch ?? globalThis.fetch)(input, init),
   });
 
@@ -70,6 +78,13 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
           ...(body === undefined ? {} : { body: body as BodyInit }),
           signal: deadline.signal,
         });
+        if (response.type === "opaqueredirect") {
+          throw new UnexpectedResponseError(
+            `The server responded to ${request.method} ${redactUrl(request.url)} with a redirect, ` +
+              `which this transport does not follow: check the API URL.`,
+            { status: response.status, contentType: undefined, request: requestInfo },
+          );
+        }
         const responseHeaders = readHeaders(response.headers);
 
         if (request.stream === true && response.body !== null) {

@@ -1,4 +1,4 @@
-import { NetworkError } from "@proton/errors";
+import { NetworkError, UnexpectedResponseError } from "@proton/errors";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type Handler,
@@ -66,6 +66,49 @@ describe("createFetchTransport", () => {
     expect(response.status).toBe(503);
     expect(response.headers["retry-after"]).toBe("1");
     expect(target.requests).toBe(1);
+  });
+
+  it("asks fetch not to follow redirects", async () => {
+    const target = await httpServer((_request, response) => sendJson(response, 200, {}));
+    const modes: (string | undefined)[] = [];
+    const transport = createFetchTransport({
+      fetch: (input, init) => {
+        modes.push(input instanceof Request ? input.redirect : init?.redirect);
+        return fetch(input, init);
+      },
+    });
+
+    await transport.request({ method: "GET", url: target.url });
+
+    expect(modes).toEqual(["manual"]);
+  });
+
+  it("rejects a browser's opaque redirect", async () => {
+    const target = await httpServer((_request, response) => {
+      response.writeHead(307, { location: "http://127.0.0.1:1/collect" });
+      response.end();
+    });
+    // Browsers answer a manual redirect with a filtered response: type "opaqueredirect",
+    // status 0 and no headers. Node's fetch returns the 3xx itself, so the real response is
+    // given those two properties here.
+    const transport = createFetchTransport({
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        Object.defineProperty(response, "type", { value: "opaqueredirect" });
+        Object.defineProperty(response, "status", { value: 0 });
+        return response;
+      },
+    });
+
+    const error = await transport
+      .request({ method: "POST", url: `${target.url}/auth/v4/refresh`, body: {} })
+      .catch((caught: unknown) => caught);
+
+    expect(UnexpectedResponseError.isInstance(error)).toBe(true);
+    expect((error as UnexpectedResponseError).status).toBe(0);
+    expect((error as Error).message).toContain(
+      "with a redirect, which this transport does not follow",
+    );
   });
 
   it("rejects an untrusted certificate", async () => {

@@ -127,6 +127,31 @@ export function describeTransportBehaviour(name: string, factory: TransportFacto
       expect(response.json()).toEqual({ Code: 8002, Error: "Incorrect login credentials" });
     });
 
+    it("returns a redirect without following it", async () => {
+      const received: string[] = [];
+      const other = await server((request, response) => {
+        received.push(`${request.method} ${request.url} ${request.headers["x-pm-uid"]}`);
+        sendJson(response, 200, { Code: 1000, AccessToken: "from-other-origin" });
+      });
+      for (const status of [301, 302, 303, 307, 308]) {
+        const target = await server((_request, response) => {
+          response.writeHead(status, { location: `${other.url}/collect` });
+          response.end();
+        });
+
+        const response = await transport().request({
+          method: "POST",
+          url: `${target.url}/auth/v4/refresh`,
+          headers: { "x-pm-uid": "uid-1" },
+          body: { UID: "uid-1", RefreshToken: "refresh-secret" },
+        });
+
+        expect(response.status).toBe(status);
+        expect(response.headers["location"]).toBe(`${other.url}/collect`);
+      }
+      expect(received).toEqual([]);
+    });
+
     it("rejects an HTML body from json() with status and type", async () => {
       const target = await server((_request, response) => {
         response.writeHead(503, { "content-type": "text/html" });
