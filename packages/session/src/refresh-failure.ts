@@ -1,10 +1,30 @@
 import { ApiError, SessionExpiredError } from "@proton/errors";
 
-/** Code 10013, or HTTP 400 or 422 from the refresh endpoint: the refresh token is dead. */
+/**
+ * Body codes that a refresh reply may carry without meaning the refresh token is dead: human
+ * verification (9001, 12087), login throttling (2011, 2028) and app version (5001, 5003). They
+ * surface as their own errors, and the tokens stay usable once the cause is dealt with.
+ */
+const RECOVERABLE_REFRESH_CODES: ReadonlySet<number> = new Set([
+  9001, 12087, 2011, 2028, 5001, 5003,
+]);
+
+/**
+ * Returns whether a failed refresh means the refresh token is dead: body code 10013, or HTTP 400
+ * or 422 with a JSON body whose `Code` is not in `RECOVERABLE_REFRESH_CODES`. A 400 or 422 without a
+ * numeric `Code`, such as an empty body or a proxy's page, is treated as transient.
+ */
 export function isDefinitiveRefreshFailure(error: unknown): error is ApiError {
+  if (!ApiError.isInstance(error)) {
+    return false;
+  }
+  if (error.code === 10013) {
+    return true;
+  }
   return (
-    ApiError.isInstance(error) &&
-    (error.code === 10013 || error.status === 400 || error.status === 422)
+    (error.status === 400 || error.status === 422) &&
+    error.code !== undefined &&
+    !RECOVERABLE_REFRESH_CODES.has(error.code)
   );
 }
 

@@ -385,9 +385,11 @@ export class Session {
    * Replaces the access and refresh tokens. Concurrent calls, and 401s met by concurrent
    * requests, share one refresh.
    *
-   * A rejected refresh token (code 10013, or HTTP 400 or 422) ends the session: the tokens are
-   * removed and `SessionExpiredError` is thrown. Any other failure (a timeout, a reset, a 5xx)
-   * keeps the stored tokens and throws that error, so a later refresh can still succeed.
+   * A rejected refresh token ends the session: the tokens are removed and `SessionExpiredError`
+   * is thrown. Rejected means code 10013, or HTTP 400 or 422 with a JSON `Code` other than the
+   * human-verification, throttling and app-version codes. Any other failure (a timeout, a reset,
+   * a 5xx, a 400 without a JSON `Code`) keeps the stored tokens and throws that error, so a later
+   * refresh can still succeed.
    */
   async refresh(): Promise<void> {
     this.#requireTokens("refresh");

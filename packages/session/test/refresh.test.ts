@@ -10,6 +10,7 @@ import {
   startTestApi,
   type TestSession,
 } from "./helpers.js";
+import { startRelay } from "./relay.js";
 
 let api: FakeApi;
 const open: TestSession[] = [];
@@ -201,6 +202,54 @@ describe("refresh failures", () => {
     expect(session.isAuthenticated).toBe(false);
   });
 
+  it.each([
+    [422, 9001],
+    [400, 12087],
+    [422, 2011],
+    [422, 2028],
+    [400, 5001],
+    [400, 5003],
+  ])("keeps the tokens on HTTP %i with code %i", async (status, code) => {
+    const { session, changes } = await loggedIn();
+    const before = session.dump();
+    api.control.injectFault({ route: "POST /auth/v4/refresh", kind: "status", status, code });
+
+    const error = await catchError(() => session.refresh());
+
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect(SessionExpiredError.isInstance(error)).toBe(false);
+    expect((error as ApiError).code).toBe(code);
+    expect(session.dump()).toEqual(before);
+    expect(changes).toEqual([]);
+
+    api.control.clearFaults();
+    await session.refresh();
+    expect(session.accessToken).not.toBe(before.session_data.AccessToken);
+  });
+
+  it("keeps the tokens on an empty HTTP 400", async () => {
+    const relay = await startRelay(api);
+    try {
+      const { session, changes } = await loggedIn({ apiUrl: relay.url });
+      const before = session.dump();
+      relay.editReplies("POST /auth/v4/refresh", (reply) => {
+        reply.status = 400;
+        reply.raw = "";
+      });
+
+      const error = await catchError(() => session.refresh());
+
+      expect(ApiError.isInstance(error)).toBe(true);
+      expect((error as ApiError).status).toBe(400);
+      expect((error as ApiError).code).toBeUndefined();
+      expect(SessionExpiredError.isInstance(error)).toBe(false);
+      expect(session.dump()).toEqual(before);
+      expect(changes).toEqual([]);
+    } finally {
+      await relay.close();
+    }
+  });
+
   it("fails every waiting request on expiry", async () => {
     const { session, user } = await loggedIn();
     api.control.revokeSessions(user.username);
@@ -221,6 +270,7 @@ describe("refresh failures", () => {
     ["HTTP 500", { kind: "status", status: 500 }, ApiError],
     ["a reset", { kind: "reset" }, NetworkError],
     ["an HTML 502 page", { kind: "html", status: 502 }, Error],
+    ["an HTML 400 page", { kind: "html", status: 400 }, Error],
   ] as const)("keeps the tokens on %s", async (_name, fault, type) => {
     const { session, changes, logger } = await loggedIn();
     const before = session.dump();
