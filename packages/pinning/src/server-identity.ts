@@ -82,17 +82,21 @@ export function createPinnedServerIdentityCheck(
 
 /**
  * Node `tls` and undici connection options that enforce the pins on every connection:
- * `checkServerIdentity` from `createPinnedServerIdentityCheck` and `maxCachedSessions: 0`,
- * which stops `https.Agent` and undici from resuming TLS sessions (a resumed session would skip
- * the check).
+ * `checkServerIdentity` from `createPinnedServerIdentityCheck`, `maxCachedSessions: 0`, which
+ * stops `https.Agent` and undici from resuming TLS sessions (a resumed session would skip the
+ * check), and `rejectUnauthorized: true`. Node ignores the error `checkServerIdentity` returns
+ * when `rejectUnauthorized` is false, and `NODE_TLS_REJECT_UNAUTHORIZED=0` makes false the
+ * default, so the option is set explicitly.
  */
 export function createPinnedTlsOptions(options: PinnedServerIdentityOptions): {
   checkServerIdentity: ServerIdentityCheck;
   maxCachedSessions: 0;
+  rejectUnauthorized: true;
 } {
   return {
     checkServerIdentity: createPinnedServerIdentityCheck(options),
     maxCachedSessions: 0,
+    rejectUnauthorized: true,
   };
 }
 

@@ -190,6 +190,28 @@ describe("TLS session resumption", () => {
   });
 });
 
+describe("createPinnedTlsOptions", () => {
+  it("overrides rejectUnauthorized: false", async () => {
+    // NODE_TLS_REJECT_UNAUTHORIZED=0 makes rejectUnauthorized default to false, and Node then
+    // ignores the PinningError. The pinned options must replace that default.
+    const target = await server("leaf");
+    const options = createPinnedTlsOptions({
+      host: "127.0.0.1",
+      port: target.port,
+      pins: [opensslPin("rotated")],
+    });
+
+    const lenient: https.AgentOptions = { rejectUnauthorized: false };
+
+    const error = await get(target.url, agent({ ...lenient, ...options })).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(options.rejectUnauthorized).toBe(true);
+    expect(PinningError.isInstance(error)).toBe(true);
+  });
+});
+
 describe("createPinFailureReport", () => {
   it("fills the RFC 7469 fields", () => {
     const der = new Uint8Array(

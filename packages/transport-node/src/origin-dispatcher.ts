@@ -43,6 +43,9 @@ export function createOriginDispatcher(url: URL, options: OriginDispatcherOption
         pins,
         onPinFailure: options.onPinFailure,
       }),
+      // Set again here so that NODE_TLS_REJECT_UNAUTHORIZED=0, which makes false the default,
+      // cannot turn off CA validation and the pin check, whose error Node ignores when false.
+      { rejectUnauthorized: true },
     );
   }
 

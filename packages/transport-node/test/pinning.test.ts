@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
 import { CertificateError, NetworkError, PinningError } from "@proton/errors";
 import { type PinFailureReport, PROTON_API_PIN_SET } from "@proton/pinning";
 import { afterEach, describe, expect, it } from "vitest";
@@ -69,7 +71,7 @@ describe("createNodeTransport pinning", () => {
     expect(response.status).toBe(200);
   });
 
-  it("accepts the CA's pin anywhere in the chain", async () => {
+  it("accepts the CA's pin with the chain served", async () => {
     const target = await server({ sendChain: true });
 
     const response = await transport({ pins: [pins.ca] }).request({
@@ -178,6 +180,57 @@ describe("createNodeTransport pinning", () => {
 
     expect(NetworkError.isInstance(error)).toBe(true);
     expect((error as NetworkError).errorCode).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+  });
+});
+
+describe("createNodeTransport with NODE_TLS_REJECT_UNAUTHORIZED=0", () => {
+  // The variable makes rejectUnauthorized default to false for every TLS connection of the
+  // process, so it is set only in a child process.
+  // NOTE: the child imports the built package (dist), so a stale build tests old code. Run
+  // `pnpm --filter @proton/transport-node build` after changing src.
+  const run = promisify(execFile);
+  const entry = new URL("../dist/index.js", import.meta.url).href;
+  const script = `
+    const { createNodeTransport } = await import(${JSON.stringify(entry)});
+    const [url, pin, ca] = JSON.parse(process.argv[1]);
+    const transport = createNodeTransport({ pins: [pin], ca });
+    try {
+      const response = await transport.request({ method: "GET", url });
+      console.log("status " + response.status);
+    } catch (error) {
+      console.log(error.name);
+    } finally {
+      await transport.close();
+    }
+  `;
+
+  async function requestInChild(url: string, pin: string): Promise<string> {
+    const { stdout } = await run(
+      process.execPath,
+      ["--input-type=module", "--eval", script, JSON.stringify([url, pin, caPem])],
+      { env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: "0" }, timeout: 20_000 },
+    );
+    return stdout.trim();
+  }
+
+  it("still rejects a wrong pin", async () => {
+    const target = await server();
+
+    expect(await requestInChild(target.url, pins.rotated)).toBe("PinningError");
+    expect(target.requests).toBe(0);
+  });
+
+  it("still rejects an untrusted CA", async () => {
+    const target = await server({ certificate: "untrusted" });
+
+    expect(await requestInChild(target.url, pins.untrusted)).toBe("CertificateError");
+    expect(target.requests).toBe(0);
+  });
+
+  it("still accepts the right pin", async () => {
+    const target = await server();
+
+    expect(await requestInChild(target.url, pins.leaf)).toBe("status 200");
   });
 });
 
