@@ -1,5 +1,6 @@
 import {
   ApiError,
+  HumanVerificationRequiredError,
   InvalidCredentialsError,
   MissingScopeError,
   parseRetryAfter,
@@ -74,6 +75,9 @@ interface RequestPlan {
 /** `User-Agent` when the options give none. */
 const DEFAULT_USER_AGENT = "proton-ts";
 
+/** The login request, which a solved human verification is meant for by default. */
+const LOGIN_TARGET = "POST /auth/v4";
+
 /** `RedirectURI` of the refresh request, the value Proton's clients send. */
 const REFRESH_REDIRECT_URI = "https://protonmail.ch";
 
@@ -107,7 +111,10 @@ export class Session {
   #pendingTwoFactor: TwoFactorStatus | undefined;
   /** The error that ended the session when the server rejected the refresh token. */
   #expiry: SessionExpiredError | undefined;
-  #humanVerification: HumanVerificationToken | undefined;
+  /** The solved human verification and the request (`METHOD /path`) it is meant for. */
+  #humanVerification: { solved: HumanVerificationToken; target: string } | undefined;
+  /** The request (`METHOD /path`) that last got code 9001. */
+  #verificationTarget: string | undefined;
   #extraFields: Readonly<Record<string, unknown>> = {};
   #extraSessionData: Readonly<Record<string, unknown>> = {};
 
@@ -432,6 +439,7 @@ export class Session {
       });
     } finally {
       this.#humanVerification = undefined;
+      this.#verificationTarget = undefined;
       if (this.#tokens !== undefined && this.#loginCount === loginCount) {
         this.#tokens = undefined;
         this.#pendingTwoFactor = undefined;
@@ -457,8 +465,10 @@ export class Session {
   }
 
   /**
-   * Sets the solved human verification, sent with the next request (for a login, with the next
-   * `authenticate`) and then discarded whatever the outcome.
+   * Sets the solved human verification for the request that last got code 9001: the login
+   * request of the next `authenticate`, or the next `apiRequest` with the same method and
+   * endpoint path. Without an earlier 9001 it is meant for the next login. Other requests never
+   * carry it. It is sent once and then discarded whatever the outcome.
    */
   setHumanVerificationToken(solved: HumanVerificationToken): void {
     if (
@@ -473,7 +483,11 @@ export class Session {
         'Invalid human verification: pass { type, token }, such as { type: "captcha", token }.',
       );
     }
-    this.#humanVerification = { type: solved.type, token: solved.token };
+    this.#humanVerification = {
+      solved: { type: solved.type, token: solved.token },
+      target: this.#verificationTarget ?? LOGIN_TARGET,
+    };
+    this.#verificationTarget = undefined;
   }
 
   /** Returns the non-secret state for logs: the API URL, UID and scopes, without tokens. */
@@ -487,7 +501,12 @@ export class Session {
 
   async #requestJson(plan: RequestPlan): Promise<ApiResponseBody> {
     const response = await this.#send(plan);
-    return readSuccessBody(response, this.#describe(plan.method, plan.endpoint, plan.query));
+    try {
+      return readSuccessBody(response, this.#describe(plan.method, plan.endpoint, plan.query));
+    } catch (error) {
+      this.#noteVerificationTarget(error, plan);
+      throw error;
+    }
   }
 
   /**
@@ -498,7 +517,9 @@ export class Session {
   async #send(plan: RequestPlan): Promise<TransportResponse> {
     const url = buildRequestUrl(this.#apiUrl, plan.endpoint, plan.query);
     const path = endpointPath(plan.endpoint);
-    const humanVerification = plan.humanVerification ? this.#takeHumanVerification() : undefined;
+    const humanVerification = plan.humanVerification
+      ? this.#takeHumanVerification(`${plan.method} ${path}`)
+      : undefined;
     const startTokens = this.#tokens;
     let replayed = false;
     let throttleRetries = 0;
@@ -791,7 +812,19 @@ export class Session {
 
   async #errorFor(response: TransportResponse, plan: RequestPlan): Promise<Error> {
     const buffered = await bufferStreamedResponse(response);
-    return createResponseError(buffered, this.#describe(plan.method, plan.endpoint, plan.query));
+    const error = createResponseError(
+      buffered,
+      this.#describe(plan.method, plan.endpoint, plan.query),
+    );
+    this.#noteVerificationTarget(error, plan);
+    return error;
+  }
+
+  /** Records the request that got code 9001, so the solved verification goes to it alone. */
+  #noteVerificationTarget(error: unknown, plan: RequestPlan): void {
+    if (plan.humanVerification && HumanVerificationRequiredError.isInstance(error)) {
+      this.#verificationTarget = `${plan.method} ${endpointPath(plan.endpoint)}`;
+    }
   }
 
   /** Whether the login waits for a second factor that only a security key can give. */
@@ -813,10 +846,14 @@ export class Session {
     );
   }
 
-  #takeHumanVerification(): HumanVerificationToken | undefined {
-    const solved = this.#humanVerification;
+  /** Returns the solved verification when it is meant for `target`, and discards it. */
+  #takeHumanVerification(target: string): HumanVerificationToken | undefined {
+    const pending = this.#humanVerification;
+    if (pending === undefined || pending.target !== target) {
+      return undefined;
+    }
     this.#humanVerification = undefined;
-    return solved;
+    return pending.solved;
   }
 
   #requireTokens(operation: string): SessionTokens {

@@ -287,6 +287,23 @@ describe("human verification", () => {
     expect(result.scopes).toContain("full");
   });
 
+  it("keeps the solved token for the login", async () => {
+    const user = await addUser(api, { humanVerification: true });
+    const { session } = newSession();
+    const error = await catchError(() => session.authenticate(user.username, user.password));
+    const { verification } = error as HumanVerificationRequiredError;
+    api.control.solveHumanVerification(verification.token);
+    session.setHumanVerificationToken({ type: "captcha", token: verification.token });
+
+    // The ping is sent while the login computes its SRP proofs, before the login request.
+    const login = session.authenticate(user.username, user.password);
+    const ping = await session.apiRequest("/tests/ping");
+    const result = await login;
+
+    expect(ping.Code).toBe(1000);
+    expect(result.scopes).toContain("full");
+  });
+
   it("rejects an unsolved token", async () => {
     const user = await addUser(api, { humanVerification: true });
     const { session } = newSession();

@@ -1,5 +1,11 @@
 import { inspect } from "node:util";
-import { ApiError, AppVersionError, SrpError, UnexpectedResponseError } from "@proton/errors";
+import {
+  ApiError,
+  AppVersionError,
+  HumanVerificationRequiredError,
+  SrpError,
+  UnexpectedResponseError,
+} from "@proton/errors";
 import type { FakeApi } from "@proton/fake-api";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Session } from "../src/index.js";
@@ -300,16 +306,57 @@ describe("cookies", () => {
 });
 
 describe("human verification headers", () => {
+  /** Makes the relay reply to `route` with code 9001 until `clearEdits`. */
+  function requireVerification(route: string): void {
+    relay.editReplies(route, (reply) => {
+      reply.status = 422;
+      reply.body = {
+        Code: 9001,
+        Error: "Human verification required",
+        Details: { HumanVerificationToken: "challenge", HumanVerificationMethods: ["captcha"] },
+      };
+    });
+  }
+
   it("sends the solved token with one request", async () => {
     const { session } = newSession({ apiUrl: relay.url });
+    requireVerification("GET /tests/ping");
+    const error = await catchError(() => session.apiRequest("/tests/ping"));
+    expect(HumanVerificationRequiredError.isInstance(error)).toBe(true);
+    relay.clearEdits();
     session.setHumanVerificationToken({ type: "captcha", token: "solved-token" });
 
     await session.apiRequest("/tests/ping");
     await session.apiRequest("/tests/ping");
 
-    expect(relay.requests[0]?.headers["x-pm-human-verification-token"]).toBe("solved-token");
-    expect(relay.requests[0]?.headers["x-pm-human-verification-token-type"]).toBe("captcha");
-    expect(relay.requests[1]?.headers["x-pm-human-verification-token"]).toBeUndefined();
+    expect(relay.requests[1]?.headers["x-pm-human-verification-token"]).toBe("solved-token");
+    expect(relay.requests[1]?.headers["x-pm-human-verification-token-type"]).toBe("captcha");
+    expect(relay.requests[2]?.headers["x-pm-human-verification-token"]).toBeUndefined();
+  });
+
+  it("keeps the token from other endpoints", async () => {
+    const { session } = newSession({ apiUrl: relay.url });
+    requireVerification("GET /tests/ping");
+    await catchError(() => session.apiRequest("/tests/ping"));
+    relay.clearEdits();
+    session.setHumanVerificationToken({ type: "captcha", token: "solved-token" });
+
+    // The replies (a 401, and whatever POST gets) do not matter here. Only the headers count.
+    await session.apiRequest("/core/v4/users").catch(() => undefined);
+    await session.apiRequest("/tests/ping", { method: "POST" }).catch(() => undefined);
+    await session.apiRequest("/tests/ping", { query: { Page: 1 } });
+
+    const sent = relay.requests.map((request) => request.headers["x-pm-human-verification-token"]);
+    expect(sent).toEqual([undefined, undefined, undefined, "solved-token"]);
+  });
+
+  it("keeps a token without a 9001 for the login", async () => {
+    const { session } = newSession({ apiUrl: relay.url });
+    session.setHumanVerificationToken({ type: "captcha", token: "solved-token" });
+
+    await session.apiRequest("/tests/ping");
+
+    expect(relay.requests[0]?.headers["x-pm-human-verification-token"]).toBeUndefined();
   });
 });
 
