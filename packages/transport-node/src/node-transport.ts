@@ -33,6 +33,11 @@ export interface NodeTransportOptions {
   timeoutMs?: number | undefined;
   /** An HTTP(S) proxy URL, or "env" to use `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`. */
   proxy?: string | undefined;
+  /**
+   * Largest buffered response body, in bytes; `request.maxBodyBytes` overrides it. Default
+   * 64 MiB. A body read with `stream: true` has no limit.
+   */
+  maxBodyBytes?: number | undefined;
   /** Largest buffered body of a non-2xx response, in bytes. Default 1 MiB. */
   maxErrorBodyBytes?: number | undefined;
   /** Receives an RFC 7469 style report of each pin failure. Nothing is sent anywhere. */
@@ -43,6 +48,7 @@ export type NodeTransport = Transport & { close(): Promise<void> };
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 const DEFAULT_MAX_ERROR_BODY_BYTES = 1024 * 1024;
 
 /**
@@ -59,6 +65,10 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
     options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
   );
   const defaultTimeoutMs = checkNonNegative("timeoutMs", options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const maxBodyBytes = checkNonNegative(
+    "maxBodyBytes",
+    options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+  );
   const maxErrorBodyBytes = checkNonNegative(
     "maxErrorBodyBytes",
     options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY_BYTES,
@@ -132,7 +142,10 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
         const responseBody = await readBody(response, {
           status: response.statusCode,
           contentType: responseHeaders["content-type"],
-          maxBytes: smallest(request.maxBodyBytes, isError ? maxErrorBodyBytes : undefined),
+          maxBytes: smallest(
+            request.maxBodyBytes ?? maxBodyBytes,
+            isError ? maxErrorBodyBytes : undefined,
+          ),
           request: requestInfo,
         });
         return createTransportResponse({
@@ -221,9 +234,6 @@ async function readBody(
   return collector.finish();
 }
 
-function smallest(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) {
-    return b;
-  }
+function smallest(a: number, b: number | undefined): number {
   return b === undefined ? a : Math.min(a, b);
 }

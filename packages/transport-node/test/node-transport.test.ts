@@ -118,6 +118,76 @@ describe("createNodeTransport error bodies", () => {
   });
 });
 
+describe("createNodeTransport body limits", () => {
+  const large = "x".repeat(4096);
+  const sendLarge: Handler = (_request, response) => {
+    response.writeHead(200, { "content-type": "text/plain" });
+    response.end(large);
+  };
+
+  it("caps 2xx bodies at 64 MiB by default", async () => {
+    const megabyte = Buffer.alloc(1024 * 1024, 0x61);
+    const target = await server(async (_request, response) => {
+      response.writeHead(200, { "content-type": "application/octet-stream" });
+      for (let index = 0; index < 64; index++) {
+        if (!response.write(megabyte)) {
+          await new Promise((resolve) => response.once("drain", resolve));
+        }
+      }
+      response.end("b");
+    });
+
+    const error = await transport()
+      .request({ method: "GET", url: target.url })
+      .catch((caught: unknown) => caught);
+
+    expect(UnexpectedResponseError.isInstance(error)).toBe(true);
+    expect((error as UnexpectedResponseError).status).toBe(200);
+    expect((error as Error).message).toContain(`${64 * 1024 * 1024}-byte limit`);
+  });
+
+  it("caps 2xx bodies at maxBodyBytes", async () => {
+    const target = await server(sendLarge);
+
+    const error = await transport({ maxBodyBytes: 1024 })
+      .request({ method: "GET", url: target.url })
+      .catch((caught: unknown) => caught);
+
+    expect(UnexpectedResponseError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain("1024-byte limit");
+  });
+
+  it("lets request.maxBodyBytes raise the cap", async () => {
+    const target = await server(sendLarge);
+
+    const response = await transport({ maxBodyBytes: 1024 }).request({
+      method: "GET",
+      url: target.url,
+      maxBodyBytes: 8192,
+    });
+
+    expect(response.text()).toBe(large);
+  });
+
+  it("streams bodies past maxBodyBytes", async () => {
+    const target = await server(sendLarge);
+
+    const response = await transport({ maxBodyBytes: 1024 }).request({
+      method: "GET",
+      url: target.url,
+      stream: true,
+    });
+
+    expect(await new Response(response.stream).text()).toBe(large);
+  });
+
+  it("rejects a negative maxBodyBytes", () => {
+    expect(() => createNodeTransport({ maxBodyBytes: -1 })).toThrow(
+      "maxBodyBytes must be a number >= 0, got -1.",
+    );
+  });
+});
+
 describe("createNodeTransport proxy", () => {
   it("tunnels through an explicit proxy", async () => {
     const target = await server(ok);
