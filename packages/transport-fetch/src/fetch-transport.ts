@@ -19,9 +19,12 @@ export interface FetchTransportOptions {
   fetch?: typeof fetch | undefined;
   /** Default deadline of each request, headers and body, in milliseconds. Default 30_000. */
   timeoutMs?: number | undefined;
+  /** Largest buffered body of a non-2xx response, in bytes. Default 1 MiB. */
+  maxErrorBodyBytes?: number | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_ERROR_BODY_BYTES = 1024 * 1024;
 
 /**
  * Creates a transport on ky and `fetch`, for browsers and for Node with any `fetch`. It cannot
@@ -39,6 +42,12 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (typeof defaultTimeoutMs !== "number" || !(defaultTimeoutMs >= 0)) {
     throw new RangeError(`timeoutMs must be a number >= 0, got ${String(defaultTimeoutMs)}.`);
+  }
+  const maxErrorBodyBytes = options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY_BYTES;
+  if (typeof maxErrorBodyBytes !== "number" || !(maxErrorBodyBytes >= 0)) {
+    throw new RangeError(
+      `maxErrorBodyBytes must be a number >= 0, got ${String(maxErrorBodyBytes)}.`,
+    );
   }
   if (options.fetch !== undefined && typeof options.fetch !== "function") {
     throw new TypeError(`fetch must be a function, got ${typeof options.fetch}.`);
@@ -99,7 +108,14 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
           });
         }
 
-        const responseBody = await readBody(response, request.maxBodyBytes, {
+        // NOTE: a 2xx body has no default limit here, unlike in @proton/transport-node. fetch
+        // decompresses bodies, so content-length cannot select the faster arrayBuffer() path,
+        // and a limit would put every response through the slower reader loop.
+        const isError = response.status < 200 || response.status >= 300;
+        const maxBytes = isError
+          ? Math.min(request.maxBodyBytes ?? maxErrorBodyBytes, maxErrorBodyBytes)
+          : request.maxBodyBytes;
+        const responseBody = await readBody(response, maxBytes, {
           status: response.status,
           contentType: responseHeaders["content-type"],
           request: requestInfo,

@@ -88,7 +88,7 @@ describe("createFetchTransport", () => {
       response.writeHead(307, { location: "http://127.0.0.1:1/collect" });
       response.end();
     });
-    // Browsers answer a manual redirect with a filtered response: type "opaqueredirect",
+    // Browsers return a filtered response for a manual redirect: type "opaqueredirect",
     // status 0 and no headers. Node's fetch returns the 3xx itself, so the real response is
     // given those two properties here.
     const transport = createFetchTransport({
@@ -109,6 +109,50 @@ describe("createFetchTransport", () => {
     expect((error as Error).message).toContain(
       "with a redirect, which this transport does not follow",
     );
+  });
+
+  it("caps non-2xx bodies at 1 MiB by default", async () => {
+    const target = await httpServer((_request, response) => {
+      response.writeHead(500, { "content-type": "text/html" });
+      response.write(Buffer.alloc(1024 * 1024, 0x61));
+      response.end("b");
+    });
+
+    const error = await createFetchTransport()
+      .request({ method: "GET", url: target.url })
+      .catch((caught: unknown) => caught);
+
+    expect(UnexpectedResponseError.isInstance(error)).toBe(true);
+    expect((error as UnexpectedResponseError).status).toBe(500);
+    expect((error as Error).message).toContain(`${1024 * 1024}-byte limit`);
+  });
+
+  it("caps non-2xx bodies at maxErrorBodyBytes", async () => {
+    const target = await httpServer((_request, response) => {
+      response.writeHead(502, { "content-type": "text/plain" });
+      response.end("x".repeat(4096));
+    });
+    const transport = createFetchTransport({ maxErrorBodyBytes: 1024 });
+
+    const error = await transport
+      .request({ method: "GET", url: target.url, maxBodyBytes: 8192 })
+      .catch((caught: unknown) => caught);
+
+    expect(UnexpectedResponseError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain("1024-byte limit");
+  });
+
+  it("leaves 2xx bodies uncapped by maxErrorBodyBytes", async () => {
+    const large = "x".repeat(4096);
+    const target = await httpServer((_request, response) => {
+      response.writeHead(200, { "content-type": "text/plain" });
+      response.end(large);
+    });
+    const transport = createFetchTransport({ maxErrorBodyBytes: 1024 });
+
+    const response = await transport.request({ method: "GET", url: target.url });
+
+    expect(response.text()).toBe(large);
   });
 
   it("rejects an untrusted certificate", async () => {
@@ -136,6 +180,9 @@ describe("createFetchTransport", () => {
     expect(() => createFetchTransport({ timeoutMs: -1 })).toThrow(RangeError);
     expect(() => createFetchTransport({ fetch: "fetch" as unknown as typeof fetch })).toThrow(
       TypeError,
+    );
+    expect(() => createFetchTransport({ maxErrorBodyBytes: -1 })).toThrow(
+      "maxErrorBodyBytes must be a number >= 0, got -1.",
     );
   });
 });
