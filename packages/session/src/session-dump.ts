@@ -100,8 +100,8 @@ export function parseSessionDump(input: unknown): ParsedSessionDump {
   if (!/^https?:\/\/[^/]/i.test(apiUrl)) {
     throw invalid("api_url", "it is not an http or https URL");
   }
-  const appVersion = requireString(dump, "appversion");
-  const userAgent = requireString(dump, "User-Agent");
+  const appVersion = requireHeaderText(dump, "appversion");
+  const userAgent = requireHeaderText(dump, "User-Agent");
   const cookies = readCookies(dump["cookies"]);
 
   const sessionData = dump["session_data"];
@@ -150,9 +150,9 @@ function readTokens(data: Record<string, unknown>): SessionTokens | undefined {
     return undefined;
   }
 
-  const uid = requireString(data, "UID", "session_data.");
-  const accessToken = requireString(data, "AccessToken", "session_data.");
-  const refreshToken = requireString(data, "RefreshToken", "session_data.");
+  const uid = requireToken(data, "UID");
+  const accessToken = requireToken(data, "AccessToken");
+  const refreshToken = requireToken(data, "RefreshToken");
 
   const passwordMode = data["PasswordMode"];
   if (passwordMode !== undefined && passwordMode !== null && !Number.isInteger(passwordMode)) {
@@ -207,6 +207,36 @@ function requireString(record: Record<string, unknown>, name: string, prefix = "
   }
   if (typeof value !== "string" || value === "") {
     throw invalid(prefix + name, `it is ${describeType(value)}, not a non-empty string`);
+  }
+  return value;
+}
+
+/** Visible ASCII without spaces: what a token in `x-pm-uid` or `Authorization` may contain. */
+const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
+
+/** Visible ASCII and spaces: what a header value such as `User-Agent` may contain. */
+const HEADER_TEXT_PATTERN = /^[\x20-\x7e]+$/;
+
+/** Reads a `session_data` token, which the session sends in a request header. */
+function requireToken(data: Record<string, unknown>, name: string): string {
+  const value = requireString(data, name, "session_data.");
+  if (!TOKEN_PATTERN.test(value)) {
+    throw invalid(
+      `session_data.${name}`,
+      "it contains a character that cannot be sent in an HTTP header (only visible ASCII without spaces is allowed)",
+    );
+  }
+  return value;
+}
+
+/** Reads a top-level field that the session sends as a header value. */
+function requireHeaderText(record: Record<string, unknown>, name: string): string {
+  const value = requireString(record, name);
+  if (!HEADER_TEXT_PATTERN.test(value)) {
+    throw invalid(
+      name,
+      "it contains a character that cannot be sent in an HTTP header (only visible ASCII and spaces are allowed)",
+    );
   }
   return value;
 }

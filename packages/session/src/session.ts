@@ -75,6 +75,18 @@ interface RequestPlan {
 /** `User-Agent` when the options give none. */
 const DEFAULT_USER_AGENT = "proton-ts";
 
+/** Visible ASCII and spaces: the characters an HTTP header value may contain here. */
+const HEADER_TEXT_PATTERN = /^[\x20-\x7e]*$/;
+
+/** Throws a TypeError naming `option` when `value` cannot be sent as a header value. */
+function requireHeaderText(option: string, value: string): void {
+  if (!HEADER_TEXT_PATTERN.test(value)) {
+    throw new TypeError(
+      `Invalid ${option}: it contains a character that cannot be sent in an HTTP header, such as a line break or a non-ASCII letter. Use visible ASCII characters and spaces only.`,
+    );
+  }
+}
+
 /** The login request, which a solved human verification is meant for by default. */
 const LOGIN_TARGET = "POST /auth/v4";
 
@@ -134,6 +146,10 @@ export class Session {
     }
     if (options.userAgent !== undefined && typeof options.userAgent !== "string") {
       throw new TypeError(`Invalid userAgent: expected a string, got ${typeof options.userAgent}.`);
+    }
+    requireHeaderText("appVersion", options.appVersion);
+    if (options.userAgent !== undefined) {
+      requireHeaderText("userAgent", options.userAgent);
     }
 
     this.#apiUrl = normalizeApiUrl(options.apiUrl);

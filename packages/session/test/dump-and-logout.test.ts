@@ -164,6 +164,37 @@ describe("dump and load", () => {
     expect((error as InvalidSessionDumpError).field).toBe("User-Agent");
   });
 
+  it.each([
+    ["session_data.UID", "uid\r\nX-Injected: 1"],
+    ["session_data.AccessToken", "access\ntoken"],
+    ["session_data.AccessToken", "access token"],
+    ["session_data.RefreshToken", "refresh\u2028token"],
+    ["appversion", "Other\r\nX-Injected: 1"],
+    ["User-Agent", "agent\u0100"],
+  ])("rejects an unsendable %s", async (field, value) => {
+    const { session } = await loggedIn();
+    const dump = session.dump();
+    if (field.startsWith("session_data.")) {
+      dump.session_data[field.slice("session_data.".length)] = value;
+    } else {
+      dump[field] = value;
+    }
+
+    const error = (() => {
+      try {
+        loadTestSession(api, dump);
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+
+    expect(InvalidSessionDumpError.isInstance(error)).toBe(true);
+    expect((error as InvalidSessionDumpError).field).toBe(field);
+    expect((error as Error).message).toMatch(/cannot be sent in an HTTP header/);
+    expect((error as Error).message).not.toContain(value);
+  });
+
   it("rejects a foreign JSON document", () => {
     expect(() => loadTestSession(api, '{"name":"package.json"}')).toThrow(/api_url/);
   });

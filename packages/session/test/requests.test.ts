@@ -371,6 +371,15 @@ describe("constructor", () => {
     [{ apiUrl: "https://x", appVersion: "Other", userAgent: 5, transport }, /Invalid userAgent/],
     [{ apiUrl: "https://x", appVersion: "Other", userAgent: "" }, /Missing transport/],
     [
+      { apiUrl: "https://x", appVersion: "Other\r\nX-Injected: 1", userAgent: "", transport },
+      /Invalid appVersion: .*cannot be sent in an HTTP header/,
+    ],
+    [
+      { apiUrl: "https://x", appVersion: "Other", userAgent: "agent\u0100", transport },
+      /Invalid userAgent: .*cannot be sent in an HTTP header/,
+    ],
+
+    [
       {
         apiUrl: "https://x",
         appVersion: "Other",
