@@ -295,10 +295,26 @@ describe("large bodies", () => {
 
     const body = await tested.session.apiRequest("/core/v4/users");
 
-    // NOTE: the session sets no size limit on 2xx bodies, so a hostile server can make it
-    // buffer any amount. Only error bodies are capped, by the transport at 1 MiB.
     expect(body.Code).toBe(1000);
     expect((body["Padding"] as string).length).toBe(bytes - '{"Code":1000,"Padding":""}'.length);
+    await expectRecovered(tested, loginDump);
+  });
+
+  test("80 MiB success body is UnexpectedResponseError", async () => {
+    const { tested, loginDump } = await loggedIn();
+    // The Node.js transport buffers at most 64 MiB of a body by default.
+    api.control.injectFault({
+      route: USERS,
+      kind: "large-body",
+      bytes: 80 * 1024 * 1024,
+      times: 1,
+    });
+
+    const error = await catchError(() => tested.session.apiRequest("/core/v4/users"));
+
+    expect(UnexpectedResponseError.isInstance(error)).toBe(true);
+    expect((error as UnexpectedResponseError).status).toBe(200);
+    expect((error as Error).message).toMatch(/maxBodyBytes|limit/);
     await expectRecovered(tested, loginDump);
   });
 
