@@ -58,7 +58,7 @@ const DEFAULT_MAX_ERROR_BODY_BYTES = 1024 * 1024;
  * `pinning: false` keeps normal CA validation.
  */
 export function createNodeTransport(options: NodeTransportOptions = {}): NodeTransport {
-  const pinning = options.pinning ?? true;
+  const pinning = checkPinning(options.pinning, options.pins);
   const pins = options.pins === undefined ? undefined : validatePins(options.pins);
   const connectTimeoutMs = checkNonNegative(
     "connectTimeoutMs",
@@ -176,6 +176,34 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
       await Promise.all(all.map((dispatcher) => dispatcher.close()));
     },
   };
+}
+
+/**
+ * Validates the `pinning` option. Only a boolean is accepted, because a value such as `0` or
+ * `"false"` from parsed configuration would otherwise turn pinning off or leave it on by
+ * accident. `pinning: false` together with `pins` throws, because the pins would be ignored.
+ */
+function checkPinning(pinning: unknown, pins: readonly string[] | undefined): boolean {
+  if (pinning === undefined) {
+    return true;
+  }
+  if (typeof pinning !== "boolean") {
+    throw new TypeError(`pinning must be true or false, got ${describeValue(pinning)}.`);
+  }
+  if (!pinning && pins !== undefined) {
+    throw new TypeError(
+      "pinning: false and pins contradict each other: pinning: false would ignore the pins. " +
+        "Remove pinning: false to enforce the pins, or remove pins to turn pinning off.",
+    );
+  }
+  return pinning;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === "string" || typeof value === "number") {
+    return `${typeof value} ${JSON.stringify(value)}`;
+  }
+  return value === null ? "null" : typeof value;
 }
 
 function checkNonNegative(name: string, value: number): number {

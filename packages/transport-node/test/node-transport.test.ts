@@ -286,6 +286,22 @@ describe("createNodeTransport proxy", () => {
 });
 
 describe("createNodeTransport options", () => {
+  it("rejects pins with pinning off", () => {
+    expect(() => createNodeTransport({ pinning: false, pins: [pins.leaf] })).toThrow(TypeError);
+    expect(() => createNodeTransport({ pinning: false, pins: [pins.leaf] })).toThrow(
+      "pinning: false and pins contradict each other",
+    );
+  });
+
+  it("rejects a pinning value that is not a boolean", () => {
+    for (const value of [0, 1, "false", null]) {
+      const options = { pinning: value } as unknown as NodeTransportOptions;
+
+      expect(() => createNodeTransport(options)).toThrow(TypeError);
+      expect(() => createNodeTransport(options)).toThrow("pinning must be true or false");
+    }
+  });
+
   it("rejects an invalid pin", () => {
     expect(() => createNodeTransport({ pins: ["not-a-pin"] })).toThrow(TypeError);
     expect(() => createNodeTransport({ pins: ["not-a-pin"] })).toThrow(/pins\[0\]/);
@@ -368,7 +384,10 @@ describe("createNodeTransport options", () => {
     const plain = await startHttpServer(ok);
     cleanups.push(() => plain.close());
 
-    const response = await transport({ pinning: false }).request({ method: "GET", url: plain.url });
+    const client = createNodeTransport({ pinning: false });
+    cleanups.push(() => client.close());
+
+    const response = await client.request({ method: "GET", url: plain.url });
 
     expect(response.status).toBe(200);
   });
