@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { redactUrl } from "@proton/errors";
+import { NetworkError, redactUrl } from "@proton/errors";
 import type { PinFailureReport } from "@proton/pinning";
 import { validatePins } from "@proton/pinning";
 import {
@@ -97,11 +97,15 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
 
   return {
     async request(request: TransportRequest): Promise<TransportResponse> {
+      const requestInfo = { method: request.method, url: request.url };
       if (closed) {
-        throw new Error("This transport is closed; create a new one with createNodeTransport().");
+        throw new NetworkError(
+          "This transport is closed, so the request was not sent: create a new transport with " +
+            "createNodeTransport().",
+          { request: requestInfo },
+        );
       }
       const url = parseRequestUrl(request.url);
-      const requestInfo = { method: request.method, url: request.url };
       const dispatcher = dispatcherFor(url);
 
       const deadline = createDeadline({

@@ -364,7 +364,10 @@ describe("createNodeTransport options", () => {
       .request({ method: "GET", url: target.url })
       .catch((caught: unknown) => caught);
 
-    expect((error as Error).message).toContain("closed");
+    expect(NetworkError.isInstance(error)).toBe(true);
+    expect((error as NetworkError).message).toContain("closed");
+    expect((error as NetworkError).message).toContain("createNodeTransport()");
+    expect((error as NetworkError).request).toEqual({ method: "GET", url: target.url });
   });
 
   it("rejects plain http with pinning on", async () => {
