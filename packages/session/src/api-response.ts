@@ -89,7 +89,7 @@ function unexpected(
     (response.status < 200 || response.status >= 300) &&
     !(contentType ?? "").toLowerCase().includes("json");
   return new UnexpectedResponseError(
-    `Unexpected response to ${request.method.toUpperCase()}: HTTP ${response.status} with a body that ${problem}${contentType === undefined ? "" : ` (content type ${contentType})`}. The API or a proxy in front of it returned something else than the API's JSON; retry later.`,
+    `Unexpected response to ${request.method.toUpperCase()} ${requestPath(request.url)}: HTTP ${response.status} with a body that ${problem}${contentType === undefined ? "" : ` (content type ${contentType})`}. The API or a proxy in front of it returned something else than the API's JSON; retry later.`,
     {
       status: response.status,
       contentType,
@@ -99,6 +99,11 @@ function unexpected(
       request,
     },
   );
+}
+
+/** Returns the path of a request URL, without the query, which may carry secrets. */
+function requestPath(url: string): string {
+  return new URL(url).pathname;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

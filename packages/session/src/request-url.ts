@@ -1,3 +1,5 @@
+import { redactUrl } from "@proton/errors";
+
 /** A query parameter value; `undefined` leaves the parameter out, an array repeats it. */
 export type QueryValue =
   | string
@@ -8,7 +10,7 @@ export type QueryValue =
 
 /**
  * Checks an API base URL and returns it without a trailing slash. Only `https:` and `http:`
- * URLs are accepted.
+ * URLs without credentials, query or fragment are accepted. Messages quote the URL redacted.
  */
 export function normalizeApiUrl(apiUrl: string): string {
   if (typeof apiUrl !== "string" || apiUrl === "") {
@@ -20,21 +22,28 @@ export function normalizeApiUrl(apiUrl: string): string {
   try {
     parsed = new URL(apiUrl);
   } catch {
-    throw new TypeError(`Invalid apiUrl "${apiUrl}": it is not an absolute URL.`);
+    throw new TypeError(`Invalid apiUrl "${redactUrl(apiUrl)}": it is not an absolute URL.`);
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    throw new TypeError(`Invalid apiUrl "${apiUrl}": use an https: URL.`);
+    throw new TypeError(`Invalid apiUrl "${redactUrl(apiUrl)}": use an https: URL.`);
+  }
+  if (parsed.username !== "" || parsed.password !== "") {
+    throw new TypeError(
+      `Invalid apiUrl "${redactUrl(apiUrl)}": it must not contain a user name or password. The session authenticates with its own tokens.`,
+    );
   }
   if (parsed.search !== "" || parsed.hash !== "") {
-    throw new TypeError(`Invalid apiUrl "${apiUrl}": it must not have a query or fragment.`);
+    throw new TypeError(
+      `Invalid apiUrl "${redactUrl(apiUrl)}": it must not have a query or fragment.`,
+    );
   }
   return apiUrl.replace(/\/+$/, "");
 }
 
 /**
  * Joins the API base URL, an endpoint path and the query. The endpoint must be a path that
- * starts with `/`. An absolute URL is rejected, so the session's tokens only go to the API
- * host.
+ * starts with `/`, without a fragment, whose `..` segments stay below the base URL's path. An
+ * absolute URL is rejected, so the session's tokens only go to the API host.
  */
 export function buildRequestUrl(
   apiUrl: string,
@@ -46,6 +55,12 @@ export function buildRequestUrl(
       `Invalid endpoint ${JSON.stringify(endpoint)}: pass a path such as "/core/v4/users".`,
     );
   }
+  if (endpoint.includes("#")) {
+    throw new TypeError(
+      `Invalid endpoint ${JSON.stringify(endpointPath(endpoint))}: it contains a fragment (#), which is never sent. Remove it, and pass query parameters with the query option.`,
+    );
+  }
+  requireInsideBasePath(apiUrl, endpoint);
 
   const parameters = new URLSearchParams();
   for (const [name, value] of Object.entries(query ?? {})) {
@@ -69,4 +84,19 @@ export function buildRequestUrl(
 export function endpointPath(endpoint: string): string {
   const question = endpoint.indexOf("?");
   return question === -1 ? endpoint : endpoint.slice(0, question);
+}
+
+/**
+ * Throws a TypeError when `..` segments, plain or percent-encoded, lead the endpoint out of the
+ * base URL's path, such as `/../admin` below `https://host/api`. The WHATWG URL parser resolves
+ * both forms, so the check compares the path it resolves to.
+ */
+function requireInsideBasePath(apiUrl: string, endpoint: string): void {
+  const basePath = new URL(apiUrl).pathname.replace(/\/+$/, "");
+  const resolved = new URL(apiUrl + endpointPath(endpoint)).pathname;
+  if (resolved !== basePath && !resolved.startsWith(`${basePath}/`)) {
+    throw new TypeError(
+      `Invalid endpoint ${JSON.stringify(endpointPath(endpoint))}: its ".." segments lead out of the API base path "${basePath}/". Pass a path below it, without "..".`,
+    );
+  }
 }

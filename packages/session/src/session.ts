@@ -22,6 +22,7 @@ import { readAuthInfo, readLoginReply, readNonEmptyString, readScopes } from "./
 import { CookieJar } from "./cookie-jar.js";
 import { describeError } from "./describe-error.js";
 import { type Logger, silentLogger } from "./logger.js";
+import { requireHeaderText, requireTimeoutMs } from "./option-checks.js";
 import { isDefinitiveRefreshFailure, randomState, toSessionExpired } from "./refresh-failure.js";
 import { buildRequestUrl, endpointPath, normalizeApiUrl, type QueryValue } from "./request-url.js";
 import { RetryGate } from "./retry-gate.js";
@@ -74,18 +75,6 @@ interface RequestPlan {
 
 /** `User-Agent` when the options give none. */
 const DEFAULT_USER_AGENT = "proton-ts";
-
-/** Visible ASCII and spaces: the characters an HTTP header value may contain here. */
-const HEADER_TEXT_PATTERN = /^[\x20-\x7e]*$/;
-
-/** Throws a TypeError naming `option` when `value` cannot be sent as a header value. */
-function requireHeaderText(option: string, value: string): void {
-  if (!HEADER_TEXT_PATTERN.test(value)) {
-    throw new TypeError(
-      `Invalid ${option}: it contains a character that cannot be sent in an HTTP header, such as a line break or a non-ASCII letter. Use visible ASCII characters and spaces only.`,
-    );
-  }
-}
 
 /** The login request, which a solved human verification is meant for by default. */
 const LOGIN_TARGET = "POST /auth/v4";
@@ -150,6 +139,9 @@ export class Session {
     requireHeaderText("appVersion", options.appVersion);
     if (options.userAgent !== undefined) {
       requireHeaderText("userAgent", options.userAgent);
+    }
+    if (options.timeoutMs !== undefined) {
+      requireTimeoutMs("timeoutMs", options.timeoutMs);
     }
 
     this.#apiUrl = normalizeApiUrl(options.apiUrl);
@@ -387,8 +379,11 @@ export class Session {
       refreshOn401: true,
       humanVerification: true,
     };
-    // Validates the endpoint before anything is sent.
+    // Validates the endpoint and the timeout before anything is sent.
     buildRequestUrl(this.#apiUrl, endpoint, options.query);
+    if (options.timeoutMs !== undefined) {
+      requireTimeoutMs("options.timeoutMs", options.timeoutMs);
+    }
 
     try {
       if (options.raw === true) {

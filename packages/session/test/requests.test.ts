@@ -179,6 +179,18 @@ describe("apiRequest", () => {
     expect((error as UnexpectedResponseError).status).toBe(status);
   });
 
+  it("names the path of an unexpected reply", async () => {
+    const { session } = newSession();
+    api.control.injectFault({ route: "GET /tests/ping", kind: "malformed" });
+
+    const error = await catchError(() =>
+      session.apiRequest("/tests/ping", { query: { Marker: "query-value" } }),
+    );
+
+    expect((error as Error).message).toMatch(/^Unexpected response to GET \/tests\/ping: HTTP 200/);
+    expect((error as Error).message).not.toContain("query-value");
+  });
+
   it("passes a caller's abort through", async () => {
     const { session } = newSession();
     api.control.injectFault({ route: "GET /tests/ping", kind: "hang" });
@@ -195,6 +207,41 @@ describe("apiRequest", () => {
       await expect(session.apiRequest(endpoint as string)).rejects.toThrow(/Invalid endpoint/);
     },
   );
+
+  it("rejects an endpoint with a fragment", async () => {
+    const { session } = newSession({ apiUrl: relay.url });
+
+    const error = await catchError(() =>
+      session.apiRequest("/core/v4/messages#top", { query: { PageSize: 50 } }),
+    );
+
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/fragment/);
+    expect(relay.requests).toEqual([]);
+  });
+
+  it.each(["/../tests/ping", "/x/%2e%2e/%2e%2e/tests/ping", "/x/.%2E/../tests/ping"])(
+    "rejects %j leaving the base path",
+    async (endpoint) => {
+      const { session } = newSession({ apiUrl: `${relay.url}/api` });
+
+      const error = await catchError(() => session.apiRequest(endpoint));
+
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(/lead out of the API base path "\/api\/"/);
+      expect(relay.requests).toEqual([]);
+    },
+  );
+
+  it.each([0, -5, 1.5, 1e12, Number.NaN])("rejects request timeoutMs %s", async (timeoutMs) => {
+    const { session } = newSession({ apiUrl: relay.url });
+
+    const error = await catchError(() => session.apiRequest("/tests/ping", { timeoutMs }));
+
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toContain(`Invalid options.timeoutMs ${timeoutMs}`);
+    expect(relay.requests).toEqual([]);
+  });
 });
 
 describe("server proof", () => {
@@ -392,6 +439,30 @@ describe("constructor", () => {
   ])("rejects %o", (options, message) => {
     expect(() => new Session(options as never)).toThrow(message);
   });
+
+  it.each([0, -5, 1.5, 1e12, Number.NaN])("rejects timeoutMs %s", (timeoutMs) => {
+    const options = { apiUrl: "https://x", appVersion: "Other", transport, timeoutMs };
+    expect(() => new Session(options)).toThrow(RangeError);
+    expect(() => new Session(options)).toThrow(`Invalid timeoutMs ${timeoutMs}`);
+  });
+
+  it.each(["https://user:SECRET@x/", "ftp://user:SECRET@x/", "https://:SECRET@x/?a=1"])(
+    "rejects credentials in %s",
+    (apiUrl) => {
+      const error = (() => {
+        try {
+          new Session({ apiUrl, appVersion: "Other", transport });
+        } catch (caught) {
+          return caught;
+        }
+        return undefined;
+      })();
+
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(/Invalid apiUrl/);
+      expect((error as Error).message).not.toContain("SECRET");
+    },
+  );
 
   it("strips a trailing slash", () => {
     const session = new Session({
