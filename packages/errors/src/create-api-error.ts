@@ -122,7 +122,10 @@ function buildMessage(
 ): string {
   const where = info.request === undefined ? "" : ` for ${info.request.method.toUpperCase()}`;
   const codeText = code === undefined ? "" : `, code ${code}`;
-  const parts = [`${serverMessage ?? "Request failed"} (HTTP ${info.status}${codeText}${where})`];
+  const text = trimTrailingPeriods(serverMessage ?? "");
+  const parts = [
+    `${text === "" ? "Request failed" : text} (HTTP ${info.status}${codeText}${where})`,
+  ];
 
   if (advice !== undefined) {
     parts.push(advice);
@@ -131,6 +134,19 @@ function buildMessage(
     parts.push(`Retry after ${Math.ceil(retryAfterMs / 1000)} s.`);
   }
   return parts.join(". ").replace(/\.\. /g, ". ");
+}
+
+/**
+ * Returns `text` without trailing periods and white space, so a server message such as
+ * "Invalid input." reads "Invalid input (HTTP 422, ...)". A loop instead of a regular expression
+ * keeps the run time linear for any server text.
+ */
+function trimTrailingPeriods(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === "." || /\s/.test(text[end - 1] ?? ""))) {
+    end--;
+  }
+  return text.slice(0, end);
 }
 
 function normalizeHeaders(source: HeaderSource | undefined): Record<string, string> {

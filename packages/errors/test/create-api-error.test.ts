@@ -171,3 +171,21 @@ describe("createApiError", () => {
     expect(ProtonError.isInstance(createApiError({ status: 500 }))).toBe(true);
   });
 });
+
+describe("createApiError message", () => {
+  it.each([
+    ["Injected HTTP 500.", "Injected HTTP 500 (HTTP 500, code 500 for POST)"],
+    ["Invalid input...  ", "Invalid input (HTTP 500, code 500 for POST)"],
+    ["Invalid input", "Invalid input (HTTP 500, code 500 for POST)"],
+    [".", "Request failed (HTTP 500, code 500 for POST)"],
+  ])("writes %j without doubled punctuation", (serverText, expected) => {
+    const error = createApiError({
+      status: 500,
+      body: { Code: 500, Error: serverText },
+      request,
+    });
+
+    expect(error.message).toBe(expected);
+    expect(error.serverMessage).toBe(serverText);
+  });
+});
