@@ -101,6 +101,10 @@ export interface HumanVerificationDetails {
  * Code 9001: the server wants a person to solve a verification before it accepts the request.
  * Solve it at `verification.webUrl`, then send the same request again with the solved token and
  * its method.
+ *
+ * The verification token is readable as `verification.token` and
+ * `details.HumanVerificationToken`, but both properties are non-enumerable, so `toJSON()`,
+ * `util.inspect` and `console.error` leave the token out.
  */
 export class HumanVerificationRequiredError extends ApiError {
   static override readonly brand: string = "HumanVerificationRequiredError";
@@ -108,7 +112,7 @@ export class HumanVerificationRequiredError extends ApiError {
   readonly verification: HumanVerificationDetails;
 
   constructor(message: string, options: ApiErrorOptions) {
-    super(message, options);
+    super(message, { ...options, details: hideVerificationToken(options.details) });
     this.verification = readVerification(this.details);
   }
 
@@ -123,14 +127,29 @@ function readVerification(details: Readonly<Record<string, unknown>>): HumanVeri
   const methods = details["HumanVerificationMethods"];
   const webUrl = details["WebUrl"];
   const expiresAt = details["ExpiresAt"];
-  return {
-    token: typeof token === "string" ? token : "",
+  const visible: Omit<HumanVerificationDetails, "token"> = {
     methods: Array.isArray(methods)
       ? methods.filter((m): m is string => typeof m === "string")
       : [],
     webUrl: typeof webUrl === "string" ? webUrl : undefined,
     expiresAt: typeof expiresAt === "number" ? expiresAt : undefined,
   };
+  return Object.defineProperty(visible, "token", {
+    value: typeof token === "string" ? token : "",
+    enumerable: false,
+  }) as HumanVerificationDetails;
+}
+
+/** Returns a copy of `details` whose `HumanVerificationToken` is non-enumerable. */
+function hideVerificationToken(
+  details: Readonly<Record<string, unknown>> | undefined,
+): Readonly<Record<string, unknown>> | undefined {
+  if (details === undefined || !Object.hasOwn(details, "HumanVerificationToken")) {
+    return details;
+  }
+  const { HumanVerificationToken: token, ...rest } = details;
+  Object.defineProperty(rest, "HumanVerificationToken", { value: token, enumerable: false });
+  return rest;
 }
 
 /** Code 12087: the solved human-verification token was rejected. Solve a new verification. */

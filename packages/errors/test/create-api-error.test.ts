@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
   AccountUnavailableError,
@@ -123,6 +124,29 @@ describe("createApiError", () => {
     expect(error.details).toEqual({ Field: "Username" });
     expect(error.message).toContain("for POST");
     expect(error.request).toEqual({ method: "POST", url: request.url });
+  });
+
+  it("keeps the verification token out of inspection", () => {
+    const error = createApiError({
+      status: 422,
+      body: {
+        Code: 9001,
+        Error: "Human verification required",
+        Details: {
+          HumanVerificationToken: "hv-secret-token",
+          HumanVerificationMethods: ["captcha"],
+        },
+      },
+      request,
+    }) as HumanVerificationRequiredError;
+
+    expect(inspect(error, { depth: 5 })).not.toContain("hv-secret-token");
+    expect(inspect(error.verification)).not.toContain("hv-secret-token");
+    expect(inspect(error.details)).not.toContain("hv-secret-token");
+    expect(JSON.stringify(error)).not.toContain("hv-secret-token");
+    expect(error.verification.token).toBe("hv-secret-token");
+    expect(error.details["HumanVerificationToken"]).toBe("hv-secret-token");
+    expect(error.verification.methods).toEqual(["captcha"]);
   });
 
   it("reads human verification details", () => {
