@@ -7,6 +7,8 @@ export interface UnexpectedResponseErrorOptions extends ProtonErrorOptions {
   contentType?: string | undefined;
   /** The first characters of the body, for diagnosis; at most 200 characters are kept. */
   bodySnippet?: string | undefined;
+  /** Delay from the response's `Retry-After` header, in milliseconds. */
+  retryAfterMs?: number | undefined;
   request?: { method: string; url: string } | undefined;
 }
 
@@ -23,6 +25,7 @@ export class UnexpectedResponseError extends ProtonError {
   readonly status: number;
   readonly contentType: string | undefined;
   readonly bodySnippet: string | undefined;
+  readonly retryAfterMs: number | undefined;
   readonly request: RequestInfo | undefined;
 
   constructor(message: string, options: UnexpectedResponseErrorOptions) {
@@ -30,6 +33,7 @@ export class UnexpectedResponseError extends ProtonError {
     this.status = options.status;
     this.contentType = options.contentType;
     this.bodySnippet = options.bodySnippet?.slice(0, MAX_SNIPPET_LENGTH);
+    this.retryAfterMs = options.retryAfterMs;
     this.request =
       options.request === undefined
         ? undefined
@@ -46,6 +50,7 @@ export class UnexpectedResponseError extends ProtonError {
       ...super.toJSON(),
       status: this.status,
       contentType: this.contentType,
+      retryAfterMs: this.retryAfterMs,
       request: this.request,
     };
   }

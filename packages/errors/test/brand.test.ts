@@ -110,6 +110,18 @@ describe("toJSON", () => {
     expect(json["isRetryable"]).toBe(true);
   });
 
+  it("keeps Retry-After of an unexpected response", () => {
+    const error = new UnexpectedResponseError("Maintenance page", {
+      status: 503,
+      contentType: "text/html",
+      retryAfterMs: 120_000,
+    });
+
+    expect(error.retryAfterMs).toBe(120_000);
+    expect(error.isRetryable).toBe(true);
+    expect(error.toJSON()["retryAfterMs"]).toBe(120_000);
+  });
+
   it("reduces a foreign cause to name and message", () => {
     const cause = Object.assign(new Error("socket hang up"), { code: "ECONNRESET", extra: "x" });
     const json = new NetworkError("Connection reset", { cause }).toJSON();
