@@ -58,13 +58,10 @@ export async function openStoredSession(flags: ConnectionFlags): Promise<StoredS
   }
 
   let persistError: unknown;
+  const persistChange = createSessionFilePersister(path, dump);
   const persist = async (change: TokenChange): Promise<void> => {
     try {
-      if (change.reason === "logout" || change.reason === "expired") {
-        await removeSessionFile(path);
-      } else {
-        await writeSessionFile(path, change.dump);
-      }
+      await persistChange(change);
     } catch (error) {
       persistError ??= error;
       throw error;
@@ -95,6 +92,39 @@ export async function openStoredSession(flags: ConnectionFlags): Promise<StoredS
       }
     },
   };
+}
+
+/**
+ * Creates the `onTokenChange` callback that keeps the session file at `path` in step with a
+ * session loaded from `loadedDump`: it writes each new dump and removes the file on logout. On
+ * expiry it removes the file only while the file still holds the refresh token this process
+ * held, because another process may have refreshed the session and stored newer tokens there.
+ */
+export function createSessionFilePersister(
+  path: string,
+  loadedDump: unknown,
+): (change: TokenChange) => Promise<void> {
+  let heldRefreshToken = readRefreshToken(loadedDump);
+
+  return async (change) => {
+    if (change.reason === "logout") {
+      await removeSessionFile(path);
+    } else if (change.reason === "expired") {
+      const stored = await readSessionFile(path).catch(() => undefined);
+      if (readRefreshToken(stored) === heldRefreshToken) {
+        await removeSessionFile(path);
+      }
+    } else {
+      await writeSessionFile(path, change.dump);
+    }
+    heldRefreshToken = change.refreshToken;
+  };
+}
+
+function readRefreshToken(dump: unknown): string | undefined {
+  const sessionData = isRecord(dump) ? dump["session_data"] : undefined;
+  const token = isRecord(sessionData) ? sessionData["RefreshToken"] : undefined;
+  return typeof token === "string" ? token : undefined;
 }
 
 function readStoredSettings(dump: unknown): StoredSettings {
