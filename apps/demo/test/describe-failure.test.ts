@@ -187,7 +187,7 @@ describe("describeFailure for other errors", () => {
 
     expect(describeFailure(refused).exitCode).toBe(7);
     expect(describeFailure(refused).message).toContain(
-      "Connection refused by 127.0.0.1:1. Check --api-url",
+      "Connection refused by 127.0.0.1:1. Check the API URL and the network.",
     );
     expect(describeFailure(refused).message).not.toContain(SECRET);
     expect(describeFailure(timeout).exitCode).toBe(7);
