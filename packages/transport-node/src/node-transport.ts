@@ -19,6 +19,7 @@ import type { Dispatcher } from "undici";
 import { createAbortSource } from "./abort-source.js";
 import { mapTransportError } from "./map-error.js";
 import { createOriginDispatcher, createTransportSecureContext } from "./origin-dispatcher.js";
+import { raceDeadline } from "./race-deadline.js";
 
 export interface NodeTransportOptions {
   /** Check Proton hosts against Proton's pin sets. Default true. */
@@ -117,14 +118,17 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
       let streaming = false;
 
       try {
-        const response = await dispatcher.request({
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
-          method: request.method as Dispatcher.HttpMethod,
-          headers,
-          body: body ?? null,
-          signal: createAbortSource(deadline),
-        });
+        const response = await raceDeadline(
+          dispatcher.request({
+            origin: url.origin,
+            path: `${url.pathname}${url.search}`,
+            method: request.method as Dispatcher.HttpMethod,
+            headers,
+            body: body ?? null,
+            signal: createAbortSource(deadline),
+          }),
+          deadline,
+        );
         const responseHeaders = normalizeHeaders(Object.entries(response.headers));
 
         if (request.stream === true) {
@@ -177,7 +181,9 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
       closed = true;
       const all = [...dispatchers.values()];
       dispatchers.clear();
-      await Promise.all(all.map((dispatcher) => dispatcher.close()));
+      // destroy, not close: a request abandoned at its deadline while undici still waits for
+      // its connection would hold a graceful close until connectTimeoutMs.
+      await Promise.all(all.map((dispatcher) => dispatcher.destroy()));
     },
   };
 }

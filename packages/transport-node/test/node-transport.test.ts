@@ -52,6 +52,36 @@ describe("createNodeTransport timeouts", () => {
     expect((error as TimeoutError).timeoutMs).toBe(150);
     expect((error as Error).message).toContain("timed out after 150 ms");
   });
+
+  it("applies the request deadline during the handshake", async () => {
+    const silent = await startSilentServer();
+    cleanups.push(() => silent.close());
+    const started = performance.now();
+
+    const error = await transport({ connectTimeoutMs: 30_000 })
+      .request({ method: "GET", url: silent.url, timeoutMs: 300 })
+      .catch((caught: unknown) => caught);
+
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as TimeoutError).phase).toBe("total");
+    expect((error as TimeoutError).timeoutMs).toBe(300);
+    // Without the race against the deadline, the request waits for the 30 s connect timeout.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it("passes a caller's abort during the handshake", async () => {
+    const silent = await startSilentServer();
+    cleanups.push(() => silent.close());
+    const controller = new AbortController();
+    const reason = new Error("caller gave up");
+    setTimeout(() => controller.abort(reason), 100);
+
+    const error = await transport({ connectTimeoutMs: 30_000 })
+      .request({ method: "GET", url: silent.url, signal: controller.signal })
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBe(reason);
+  });
 });
 
 describe("createNodeTransport error bodies", () => {
