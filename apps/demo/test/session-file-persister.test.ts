@@ -39,6 +39,7 @@ function change(reason: TokenChange["reason"], refreshToken: string | undefined)
     uid: refreshToken === undefined ? undefined : "uid-1",
     accessToken: refreshToken === undefined ? undefined : `access-${refreshToken}`,
     refreshToken,
+    previousRefreshToken: undefined,
     scopes: [],
     dump: dumpWith(refreshToken),
   };

@@ -1,4 +1,9 @@
-import { type ApiError, createApiError, UnexpectedResponseError } from "@proton/errors";
+import {
+  type ApiError,
+  createApiError,
+  parseRetryAfter,
+  UnexpectedResponseError,
+} from "@proton/errors";
 import type { TransportResponse } from "@proton/transport";
 
 /** The JSON body of a successful API response. */
@@ -96,6 +101,7 @@ function unexpected(
       bodySnippet: isErrorPage
         ? new TextDecoder().decode(response.body.subarray(0, 200))
         : undefined,
+      retryAfterMs: parseRetryAfter(response.headers["retry-after"]),
       request,
     },
   );

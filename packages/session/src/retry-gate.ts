@@ -40,12 +40,19 @@ export class RetryGate {
     this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + ms);
   }
 
-  /** Waits until the pause set by `pause` is over. A caller's abort ends the wait. */
-  async waitForOpening(signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits until the pause set by `pause` is over, and returns `undefined` then. A pause longer
+   * than `maxWaitMs` is not waited for: the remaining milliseconds are returned at once. A
+   * caller's abort ends the wait.
+   */
+  async waitForOpening(maxWaitMs: number, signal?: AbortSignal): Promise<number | undefined> {
     for (;;) {
       const remainingMs = this.#pausedUntil - Date.now();
       if (remainingMs <= 0) {
-        return;
+        return undefined;
+      }
+      if (remainingMs > maxWaitMs) {
+        return remainingMs;
       }
       await sleep(remainingMs, signal);
     }

@@ -30,6 +30,12 @@ export interface TokenChange {
   readonly uid: string | undefined;
   readonly accessToken: string | undefined;
   readonly refreshToken: string | undefined;
+  /**
+   * The refresh token the session held before this change. On "expired" it is the token the
+   * server rejected: a stored dump that holds another refresh token was written by another
+   * process that refreshed first, and persisting this change would overwrite valid tokens.
+   */
+  readonly previousRefreshToken: string | undefined;
   readonly scopes: readonly string[];
   /** The full dump to persist, the same as `session.dump()` returns now. */
   readonly dump: SessionDump;

@@ -4,6 +4,7 @@ import {
   InvalidCredentialsError,
   MissingScopeError,
   parseRetryAfter,
+  RateLimitError,
   type SessionExpiredError,
   SrpError,
   UnexpectedResponseError,
@@ -116,6 +117,8 @@ export class Session {
   #humanVerification: { solved: HumanVerificationToken; target: string } | undefined;
   /** The request (`METHOD /path`) that last got code 9001. */
   #verificationTarget: string | undefined;
+  /** The refresh token of the last `onTokenChange` call, or of the loaded dump. */
+  #notifiedRefreshToken: string | undefined;
   #extraFields: Readonly<Record<string, unknown>> = {};
   #extraSessionData: Readonly<Record<string, unknown>> = {};
 
@@ -167,6 +170,7 @@ export class Session {
       userAgent: options.userAgent ?? parsed.userAgent,
     });
     session.#tokens = parsed.tokens;
+    session.#notifiedRefreshToken = parsed.tokens?.refreshToken;
     session.#loginCount++;
     session.#cookies = new CookieJar(parsed.cookies);
     session.#extraFields = parsed.extraFields;
@@ -230,10 +234,6 @@ export class Session {
     if (typeof password !== "string") {
       throw new TypeError("Missing password: pass the account password as a string.");
     }
-    if (this.#tokens !== undefined) {
-      await this.#logoutBeforeLogin();
-    }
-
     let lastAuthVersion: number | undefined;
     for (;;) {
       const infoRequest = this.#describe("POST", "/auth/v4/info");
@@ -284,6 +284,11 @@ export class Session {
       }
 
       const login = readLoginReply(loginBody, this.#describe("POST", "/auth/v4"));
+      if (this.#tokens !== undefined) {
+        // The previous session ends only now that the new login worked, so a mistyped
+        // password or a network failure keeps it.
+        await this.#logoutBeforeLogin();
+      }
       this.#expiry = undefined;
       this.#pendingTwoFactor = login.twoFactor.required ? login.twoFactor : undefined;
       this.#loginCount++;
@@ -537,7 +542,20 @@ export class Session {
     let transientRetries = 0;
 
     for (;;) {
-      await this.#retryGate.waitForOpening(plan.signal);
+      const closedForMs = await this.#retryGate.waitForOpening(
+        this.#retryOptions.maxRetryAfterMs,
+        plan.signal,
+      );
+      if (closedForMs !== undefined) {
+        throw new RateLimitError(
+          `${plan.method} ${path} was not sent: the API asked this session to wait ${Math.ceil(closedForMs / 1000)} s (Retry-After), longer than retry.maxRetryAfterMs. Retry after that wait.`,
+          {
+            status: 429,
+            retryAfterMs: closedForMs,
+            request: this.#describe(plan.method, plan.endpoint),
+          },
+        );
+      }
       if (plan.credentials === "access" && this.#refreshInFlight !== undefined) {
         // A failed refresh is reported to the requests that needed it; this one just goes on.
         await waitUnlessAborted(
@@ -592,6 +610,7 @@ export class Session {
         this.#retryOptions,
       );
       if (!decision.retry) {
+        this.#holdBeyondCap(response);
         return failed;
       }
       if (!this.#retryGate.tryTakeRetry()) {
@@ -619,6 +638,21 @@ export class Session {
         attempt: throttleRetries + transientRetries,
       });
       await sleep(decision.delayMs, plan.signal);
+    }
+  }
+
+  /**
+   * Holds back every request of the session after a 429 or 503 whose `Retry-After` exceeds
+   * `retry.maxRetryAfterMs`: the request that got it fails at once, and so do the requests that
+   * would be sent before that wait is over.
+   */
+  #holdBeyondCap(response: TransportResponse): void {
+    if (response.status !== 429 && response.status !== 503) {
+      return;
+    }
+    const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
+    if (retryAfterMs !== undefined && retryAfterMs > this.#retryOptions.maxRetryAfterMs) {
+      this.#retryGate.pause(retryAfterMs);
     }
   }
 
@@ -802,11 +836,14 @@ export class Session {
       return;
     }
     const tokens = this.#tokens;
+    const previousRefreshToken = this.#notifiedRefreshToken;
+    this.#notifiedRefreshToken = tokens?.refreshToken;
     const change: TokenChange = {
       reason,
       uid: tokens?.uid,
       accessToken: tokens?.accessToken,
       refreshToken: tokens?.refreshToken,
+      previousRefreshToken,
       scopes: tokens?.scopes ?? [],
       dump: this.dump(),
     };

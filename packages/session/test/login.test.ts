@@ -134,17 +134,37 @@ describe("authenticate", () => {
     expect(changes[0]?.dump.session_data.RefreshToken).toBe(session.refreshToken);
   });
 
-  it("logs out a previous login first", async () => {
+  it("logs out a previous login after the new one", async () => {
     const first = await addUser(api);
     const second = await addUser(api);
     const { session, changes } = newSession();
     await session.authenticate(first.username, first.password);
     const firstUid = session.uid;
+    api.control.clearRequestLog();
 
     await session.authenticate(second.username, second.password);
 
     expect(session.uid).not.toBe(firstUid);
     expect(changes.map((change) => change.reason)).toEqual(["login", "logout", "login"]);
+    const routes = api.control.requestLog().map((entry) => entry.route);
+    expect(routes.indexOf("DELETE /auth/v4")).toBeGreaterThan(routes.indexOf("POST /auth/v4"));
+  });
+
+  it("keeps the previous login on a wrong password", async () => {
+    const first = await addUser(api);
+    const second = await addUser(api);
+    const { session, changes } = newSession();
+    await session.authenticate(first.username, first.password);
+    const before = { uid: session.uid, accessToken: session.accessToken };
+
+    const error = await catchError(() => session.authenticate(second.username, "wrong"));
+
+    expect(InvalidCredentialsError.isInstance(error)).toBe(true);
+    expect(session.uid).toBe(before.uid);
+    expect(session.accessToken).toBe(before.accessToken);
+    expect(changes.map((change) => change.reason)).toEqual(["login"]);
+    const users = await session.apiRequest("/core/v4/users");
+    expect((users["User"] as { Name: string }).Name).toBe(first.username);
   });
 
   it("sends the client secret", async () => {

@@ -380,12 +380,16 @@ describe("refresh race between sessions of one dump", () => {
 
   it("expires without reloadDump", async () => {
     const { winner, loser } = await twoLoadedSessions();
+    const rejected = loser.session.refreshToken;
     await winner.session.refresh();
 
     const error = await catchError(() => loser.session.refresh());
 
     expect(SessionExpiredError.isInstance(error)).toBe(true);
     expect(loser.changes.map((change) => change.reason)).toEqual(["expired"]);
+    expect(loser.changes[0]?.previousRefreshToken).toBe(rejected);
+    expect(winner.changes[0]?.previousRefreshToken).toBe(rejected);
+    expect(winner.changes[0]?.refreshToken).toBe(winner.session.refreshToken);
   });
 
   it("expires when the reloaded dump has the rejected token", async () => {

@@ -110,7 +110,7 @@ describe("RetryGate", () => {
     const gate = new RetryGate(1);
     gate.pause(60);
     const start = performance.now();
-    await gate.waitForOpening();
+    await gate.waitForOpening(1000);
     expect(performance.now() - start).toBeGreaterThanOrEqual(55);
   });
 
@@ -119,7 +119,7 @@ describe("RetryGate", () => {
     gate.pause(80);
     gate.pause(10);
     const start = performance.now();
-    await gate.waitForOpening();
+    await gate.waitForOpening(1000);
     expect(performance.now() - start).toBeGreaterThanOrEqual(75);
   });
 
@@ -127,8 +127,19 @@ describe("RetryGate", () => {
     const gate = new RetryGate(1);
     gate.pause(60_000);
     const controller = new AbortController();
-    const wait = gate.waitForOpening(controller.signal);
+    const wait = gate.waitForOpening(120_000, controller.signal);
     controller.abort(new Error("stopped"));
     await expect(wait).rejects.toThrow("stopped");
+  });
+
+  it("returns a pause longer than the maximum wait at once", async () => {
+    const gate = new RetryGate(1);
+    gate.pause(60_000);
+    const start = performance.now();
+
+    const remaining = await gate.waitForOpening(1000);
+
+    expect(remaining).toBeGreaterThan(59_000);
+    expect(performance.now() - start).toBeLessThan(1000);
   });
 });

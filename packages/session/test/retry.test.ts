@@ -1,4 +1,4 @@
-import { type ApiError, RateLimitError } from "@proton/errors";
+import { type ApiError, RateLimitError, UnexpectedResponseError } from "@proton/errors";
 import type { FakeApi } from "@proton/fake-api";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -107,6 +107,39 @@ describe("429 and 503", () => {
     expect(RateLimitError.isInstance(error)).toBe(true);
     expect((error as RateLimitError).retryAfterMs).toBe(3_600_000);
     expect(countRoute(api, "GET /tests/ping")).toBe(1);
+  });
+
+  it("holds later requests beyond maxRetryAfterMs", async () => {
+    const created = newSession({ retry: { maxRetryAfterMs: 5_000 } });
+    api.control.injectFault({ route: "GET /tests/ping", kind: "rate-limit", retryAfter: "3600" });
+    await catchError(() => created.session.apiRequest("/tests/ping"));
+
+    const later = await Promise.allSettled(
+      Array.from({ length: 4 }, () => created.session.apiRequest("/tests/ping")),
+    );
+
+    for (const outcome of later) {
+      expect(outcome.status).toBe("rejected");
+      const reason = (outcome as PromiseRejectedResult).reason as RateLimitError;
+      expect(RateLimitError.isInstance(reason)).toBe(true);
+      expect(reason.retryAfterMs).toBeGreaterThan(3_590_000);
+    }
+    expect(countRoute(api, "GET /tests/ping")).toBe(1);
+  });
+
+  it("keeps Retry-After of an HTML 503", async () => {
+    const created = newSession({ retry: { maxRetryAfterMs: 5_000 } });
+    api.control.injectFault({
+      route: "GET /tests/ping",
+      kind: "html",
+      status: 503,
+      retryAfter: "120",
+    });
+
+    const error = await catchError(() => created.session.apiRequest("/tests/ping"));
+
+    expect(UnexpectedResponseError.isInstance(error)).toBe(true);
+    expect((error as UnexpectedResponseError).retryAfterMs).toBe(120_000);
   });
 
   it("stops when the budget is used up", async () => {

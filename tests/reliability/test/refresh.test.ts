@@ -359,11 +359,9 @@ describe("refresh concurrency", () => {
     await expectStoredTokensKept(tested, tested.session.uid);
   });
 
-  // NOTE: fails because the loser's refresh gets 422/10013, since the winner rotated the
-  // refresh token. Without `reloadDump` the loser then reports `reason: "expired"` with an
-  // empty dump, and persisting that dump erases the winner's tokens from the shared file. The loser
-  // finishes last here on purpose. In a concurrent race either session can finish last.
-  test.fails("two sessions from one dump keep the file", async () => {
+  // Without reloadDump the loser's refresh gets 10013 and it reports "expired" last; the
+  // persister leaves the file alone because it no longer holds the rejected token.
+  test("two sessions from one dump keep the file", async () => {
     const { tested: first } = await loggedIn();
     const winner = await loadClient(api, first.dumpFile);
     const loser = await loadClient(api, first.dumpFile);
@@ -399,10 +397,7 @@ describe("refresh concurrency", () => {
     expect((await loser.session.apiRequest("/core/v4/users")).Code).toBe(1000);
   });
 
-  // NOTE: fails because the loser's 10013 arrives before the winner has stored its new tokens,
-  // so `reloadDump` still returns the rejected refresh token. The loser then expires and its
-  // empty `expired` dump, written after the winner's, erases the session (6 of 6 runs).
-  test.fails("racing sessions with reloadDump keep the file", async () => {
+  test("racing sessions with reloadDump keep the file", async () => {
     const { tested: first } = await loggedIn();
     const file = first.dumpFile;
     const reloadDump = () => file.readText();

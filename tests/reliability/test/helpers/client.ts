@@ -78,7 +78,6 @@ export class DumpFile {
     return new DumpFile(join(folder, "session.json"));
   }
 
-  /** The `onTokenChange` callback: records the change and writes its dump. */
   /** Extra time each `persist` takes, in milliseconds, like a slow disk or a keychain prompt. */
   persistDelayMs = 0;
   /** Error thrown by each `persist` after it wrote the file, like a failing backup copy. */
@@ -86,8 +85,29 @@ export class DumpFile {
   /** `Date.now()` when each `persist` finished, in the order of `changes`. */
   readonly persistedAt: number[] = [];
 
-  readonly persist = async (change: TokenChange): Promise<void> => {
+  /** The persist in progress; persists run one at a time, as under a file lock. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * The `onTokenChange` callback, written the way the session README advises: one write at a
+   * time, and an "expired" change is written only while the file still holds the refresh
+   * token the server rejected, because another process may have stored newer tokens.
+   */
+  readonly persist = (change: TokenChange): Promise<void> => {
+    const run = this.#queue.then(() => this.#persist(change));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  };
+
+  async #persist(change: TokenChange): Promise<void> {
     this.changes.push(change);
+    if (
+      change.reason === "expired" &&
+      !(await this.holdsRefreshToken(change.previousRefreshToken))
+    ) {
+      this.persistedAt.push(Date.now());
+      return;
+    }
     await this.write(JSON.stringify(change.dump));
     if (this.persistDelayMs > 0) {
       await new Promise((resolve) => setTimeout(resolve, this.persistDelayMs));
@@ -96,7 +116,19 @@ export class DumpFile {
     if (this.persistError !== undefined) {
       throw this.persistError;
     }
-  };
+  }
+
+  /** Whether the stored dump holds `refreshToken`; false when the file cannot be read. */
+  async holdsRefreshToken(refreshToken: string | undefined): Promise<boolean> {
+    try {
+      const stored = JSON.parse(await this.readText()) as {
+        session_data?: { RefreshToken?: unknown };
+      };
+      return stored.session_data?.RefreshToken === refreshToken;
+    } catch {
+      return false;
+    }
+  }
 
   async write(text: string): Promise<void> {
     const temporary = `${this.path}.${randomBytes(4).toString("hex")}.tmp`;
