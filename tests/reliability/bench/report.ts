@@ -12,21 +12,35 @@ import type { ThroughputSeries } from "./throughput.js";
 export const HEAP_GROWTH_BOUND_MIB = 4;
 
 /**
- * Largest resident-memory growth accepted over the same span, in MiB. RSS also moves with the
- * allocator and undici's buffers, so the bound is looser: a leak of 168 bytes per request over
- * 100,000 requests would exceed it.
+ * Largest median resident-memory growth accepted over the same span, in MiB. RSS also moves
+ * with the allocator and undici's buffers: single runs on a 2-core Xeon moved between -18.8 and
+ * +16.3 MiB while the heap grew less than 0.4 MiB. The bound therefore applies to the median of
+ * the runs, and a leak of 168 bytes per request over 100,000 requests would exceed it.
  */
 export const RSS_GROWTH_BOUND_MIB = 16;
 
-/** Returns whether every run stays within both memory bounds. */
+/** Returns whether every run stays within the heap bound and the median within the RSS bound. */
 export function memoryWithinBounds(memory: MemoryResult): boolean {
-  return memory.after.every((sample, index) => {
+  const heapGrowth = memory.after.map((sample, index) => {
     const baseline = memory.warmUp[index] as MemorySample;
-    return (
-      (sample.heapUsed - baseline.heapUsed) / MIB <= HEAP_GROWTH_BOUND_MIB &&
-      (sample.rss - baseline.rss) / MIB <= RSS_GROWTH_BOUND_MIB
-    );
+    return (sample.heapUsed - baseline.heapUsed) / MIB;
   });
+  const rssGrowth = memory.after.map((sample, index) => {
+    const baseline = memory.warmUp[index] as MemorySample;
+    return (sample.rss - baseline.rss) / MIB;
+  });
+  return (
+    heapGrowth.every((growth) => growth <= HEAP_GROWTH_BOUND_MIB) &&
+    medianOf(rssGrowth) <= RSS_GROWTH_BOUND_MIB
+  );
+}
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const MIB = 1024 * 1024;
@@ -166,6 +180,6 @@ function renderMemory(input: ReportInput): string[] {
       `after / baseline: **${pairedRatio(heap(after), heap(warmUp)).toFixed(2)}x**`,
     `- RSS growth: median ${median(rssGrowth).toFixed(1)} MiB, range ${range(rssGrowth, 1)} MiB`,
     `- Bound: heap growth of at most ${HEAP_GROWTH_BOUND_MIB} MiB per run: ${maxGrowth <= HEAP_GROWTH_BOUND_MIB ? "met" : "NOT met"} (largest ${maxGrowth.toFixed(2)} MiB)`,
-    `- Bound: RSS growth of at most ${RSS_GROWTH_BOUND_MIB} MiB per run: ${maxRssGrowth <= RSS_GROWTH_BOUND_MIB ? "met" : "NOT met"} (largest ${maxRssGrowth.toFixed(1)} MiB)`,
+    `- Bound: median RSS growth of at most ${RSS_GROWTH_BOUND_MIB} MiB: ${median(rssGrowth) <= RSS_GROWTH_BOUND_MIB ? "met" : "NOT met"} (median ${median(rssGrowth).toFixed(1)} MiB, largest run ${maxRssGrowth.toFixed(1)} MiB)`,
   ];
 }
