@@ -164,7 +164,7 @@ function describeHumanVerification(error: HumanVerificationRequiredError, progra
   ].join("\n");
 }
 
-/** Whether the error is the reply to a login request (`/auth/...`), the only kind `login` can resend. */
+/** Returns whether the error replies to a login request (`/auth/...`), the only kind `login` can resend. */
 function isLoginRequest(error: ApiError): boolean {
   if (error.request === undefined) {
     return true;

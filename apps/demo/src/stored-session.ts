@@ -97,7 +97,7 @@ export async function openStoredSession(flags: ConnectionFlags): Promise<StoredS
 /**
  * Creates the `onTokenChange` callback that keeps the session file at `path` in step with a
  * session loaded from `loadedDump`: it writes each new dump and removes the file on logout. On
- * expiry it removes the file only while the file still holds the refresh token this process
+ * expiry it removes the file only while the file still contains the refresh token this process
  * held, because another process may have refreshed the session and stored newer tokens there.
  */
 export function createSessionFilePersister(

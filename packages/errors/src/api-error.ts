@@ -22,7 +22,7 @@ export interface ApiErrorOptions extends ProtonErrorOptions {
 /** Statuses for which the same request may succeed if sent again after a wait. */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
 
-/** Any non-success answer of the API: a 4xx/5xx status, or a body `Code` other than 1000/1001. */
+/** Any non-success response of the API: a 4xx/5xx status, or a body `Code` other than 1000/1001. */
 export class ApiError extends ProtonError {
   static override readonly brand: string = "ApiError";
 
@@ -85,7 +85,7 @@ export class InvalidUsernameError extends ApiError {
   static override readonly brand: string = "InvalidUsernameError";
 }
 
-/** What a user interface needs to let a person solve a human verification. */
+/** The details a user interface needs to let a person solve a human verification. */
 export interface HumanVerificationDetails {
   /** Token to open the verification page with; not a credential of the session. */
   readonly token: string;

@@ -86,7 +86,7 @@ const BY_STATUS: ReadonlyMap<number, { type: ApiErrorClass; advice: string }> = 
 ]);
 
 /**
- * Maps an API answer to the most specific `ApiError` subclass. The body `Code` decides first
+ * Maps an API response to the most specific `ApiError` subclass. The body `Code` decides first
  * (10013 arrives as HTTP 400 and as 422, 8002 as 422), the HTTP status second, and a plain
  * `ApiError` is the fallback.
  */

@@ -34,7 +34,7 @@ export class NetworkError extends ProtonError {
   }
 }
 
-/** Which deadline ran out. */
+/** The deadline that ran out. */
 export type TimeoutPhase = "connect" | "response" | "total";
 
 export interface TimeoutErrorOptions extends TransportErrorOptions {

@@ -1,6 +1,6 @@
 import { ProtonError, type ProtonErrorOptions } from "./proton-error.js";
 
-/** Which SRP check failed. */
+/** The SRP check that failed. */
 export type SrpErrorReason =
   /** The signed modulus failed its signature, format, size or primality checks. */
   | "invalid-modulus"
@@ -21,7 +21,7 @@ export interface SrpErrorOptions extends ProtonErrorOptions {
   reason: SrpErrorReason;
 }
 
-/** A check of Proton's SRP login failed. The message names the check; it never holds a secret. */
+/** A check of Proton's SRP login failed. The message names the check and contains no secret. */
 export class SrpError extends ProtonError {
   static override readonly brand: string = "SrpError";
 

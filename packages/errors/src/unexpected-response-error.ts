@@ -15,7 +15,7 @@ export interface UnexpectedResponseErrorOptions extends ProtonErrorOptions {
 const MAX_SNIPPET_LENGTH = 200;
 
 /**
- * The server answered with something that is not the expected JSON object: an HTML
+ * The server responded with something that is not the expected JSON object: an HTML
  * maintenance page, truncated or malformed JSON, JSON that is not an object, or a body too
  * large to buffer.
  */

@@ -53,8 +53,7 @@ describe("redactUrl", () => {
     ].join("");
     expect(hostile.length).toBeGreaterThanOrEqual(100_000);
 
-    // A regular expression with catastrophic backtracking would not return at all on this input,
-    // so returning proves the linear behaviour; the result is checked for correctness.
+    // A regular expression with catastrophic backtracking would not return at all on this input, so returning proves the linear behaviour. The result is checked for correctness too.
     const redacted = redactUrl(hostile);
     expect(redacted.startsWith(`https://${REDACTED}@`)).toBe(true);
     expect(redacted).toContain(`token=${REDACTED}`);

@@ -32,7 +32,7 @@ export interface TokenChange {
   readonly refreshToken: string | undefined;
   /**
    * The refresh token the session held before this change. On "expired" it is the token the
-   * server rejected: a stored dump that holds another refresh token was written by another
+   * server rejected: a stored dump that contains another refresh token was written by another
    * process that refreshed first, and persisting this change would overwrite valid tokens.
    */
   readonly previousRefreshToken: string | undefined;

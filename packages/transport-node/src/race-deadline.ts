@@ -5,7 +5,7 @@ import type { Dispatcher } from "undici";
  * Settles with `pending`, or rejects with the deadline's error as soon as the deadline or the
  * caller aborts. undici does not end a request that is still waiting for its TCP connection or
  * TLS handshake when its signal aborts, so without this race a server that never completes the
- * handshake holds the request until `connectTimeoutMs`. A response that arrives after the abort
+ * handshake keeps the request waiting until `connectTimeoutMs`. A response that arrives after the abort
  * is discarded, which releases its connection.
  */
 export function raceDeadline(

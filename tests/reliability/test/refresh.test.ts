@@ -360,7 +360,7 @@ describe("refresh concurrency", () => {
   });
 
   // Without reloadDump the loser's refresh gets 10013 and it reports "expired" last; the
-  // persister leaves the file alone because it no longer holds the rejected token.
+  // persister leaves the file alone because it no longer contains the rejected token.
   test("two sessions from one dump keep the file", async () => {
     const { tested: first } = await loggedIn();
     const winner = await loadClient(api, first.dumpFile);

@@ -65,7 +65,7 @@ async function loggedIn(endpoint: Endpoint = api, options: ClientOptions = {}) {
  * the session works once the server behaves.
  */
 /**
- * Checks a session that the server told to wait longer than it retries: the session holds its
+ * Checks a session whose server requested a wait longer than it retries: the session delays its
  * requests for that wait, the stored dump is unchanged, and a session loaded from the dump
  * works once the server recovers.
  */

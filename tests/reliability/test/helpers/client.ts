@@ -90,8 +90,7 @@ export class DumpFile {
 
   /**
    * The `onTokenChange` callback, written the way the session README advises: one write at a
-   * time, and an "expired" change is written only while the file still holds the refresh
-   * token the server rejected, because another process may have stored newer tokens.
+   * time, and an "expired" change is written only while the file still contains the refresh token the server rejected, because another process may have stored newer tokens.
    */
   readonly persist = (change: TokenChange): Promise<void> => {
     const run = this.#queue.then(() => this.#persist(change));
@@ -118,7 +117,7 @@ export class DumpFile {
     }
   }
 
-  /** Whether the stored dump holds `refreshToken`; false when the file cannot be read. */
+  /** Whether the stored dump contains `refreshToken`. False when the file cannot be read. */
   async holdsRefreshToken(refreshToken: string | undefined): Promise<boolean> {
     try {
       const stored = JSON.parse(await this.readText()) as {
